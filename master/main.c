@@ -1,0 +1,94 @@
+/*
+ * main.c - pgkube-apiserver's entry point (the master process).
+ *
+ * Reads the flags, opens the listening socket and the TLS context once,
+ * sets up what workers share (metrics in shared memory), then hands over
+ * to the supervisor, which forks the workers. Request handling starts in
+ * worker/worker.c.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "master/supervisor.h"
+#include "shared/config.h"
+#include "shared/log.h"
+#include "shared/tls_context.h"
+#include "worker/metrics.h"
+
+static int open_listener(const struct config *cfg)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICHOST};
+	struct addrinfo *res;
+	char port[16];
+	int fd, one = 1, rc;
+
+	snprintf(port, sizeof(port), "%d", cfg->secure_port);
+	rc = getaddrinfo(cfg->bind_address, port, &hints, &res);
+	if (rc != 0) {
+		log_error("invalid --bind-address %s: %s", cfg->bind_address, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 4096) < 0) {
+			log_error("failed to listen on %s:%d: %s", cfg->bind_address,
+				  cfg->secure_port, strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct config cfg;
+	char err[512];
+	SSL_CTX *ctx;
+	int fd, rc;
+
+	rc = config_parse(&cfg, argc, argv);
+	if (rc == 1)
+		return 0;
+	if (rc != 0)
+		return rc;
+	raise_fd_limit();
+	if (metrics_init_shared() < 0) {
+		log_error("cannot map shared memory for metrics: %s", strerror(errno));
+		return 1;
+	}
+	ctx = tls_context_new(&cfg, err, sizeof(err));
+	if (!ctx) {
+		log_error("%s", err);
+		return 1;
+	}
+	fd = open_listener(&cfg);
+	if (fd < 0) {
+		SSL_CTX_free(ctx);
+		return 1;
+	}
+	log_info("pgkube-apiserver %s", PGKUBE_GIT_VERSION);
+	rc = supervisor_run(&cfg, fd, ctx);
+	close(fd);
+	return rc;
+}

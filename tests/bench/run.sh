@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# make bench: pgkube against baselines measured in the same run.
+#
+# Now: /healthz over TLS keep-alive vs nginx serving a static 1 KiB file
+# over TLS (the HTTP/TLS limit of this machine), both with the same number
+# of worker processes and the same certificate, driven by wrk and by our
+# own load generator; and the idle memory (RSS) of master and workers.
+# BENCH_QUICK=1 shortens every run (a smoke test the test suite can call).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+quick=${BENCH_QUICK:-0}
+duration=10
+[ "$quick" = 1 ] && duration=2
+workers=${BENCH_WORKERS:-$(nproc)}
+conns=${BENCH_CONNECTIONS:-64}
+tmp=$(mktemp -d /tmp/pgkube-bench.XXXXXX)
+chmod 755 "$tmp"
+results=${BENCH_RESULTS:-$root/bench/results.json}
+mkdir -p "$(dirname "$results")"
+
+for tool in wrk nginx; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (PGKUBE_DEPS_EXTRA='wrk nginx-light' deploy/install-deps.sh)" >&2; exit 1; }
+done
+
+server_pid=
+nginx_conf=$tmp/nginx.conf
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
+	deploy/dev-postgres.sh "$tmp/pg" stop >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+deploy/dev-postgres.sh "$tmp/pg" start >/dev/null
+deploy/dev-pki.sh "$tmp/pki" >/dev/null
+dsn=$(deploy/dev-postgres.sh "$tmp/pg" dsn)
+port=$((20000 + RANDOM % 20000))
+nginx_port=$((port + 1))
+
+bin/pgkube-apiserver --bind-address=127.0.0.1 --secure-port="$port" \
+	--tls-cert-file="$tmp/pki/server.crt" --tls-private-key-file="$tmp/pki/server.key" \
+	--client-ca-file="$tmp/pki/ca.crt" --storage-dsn="$dsn" --workers="$workers" 2>"$tmp/server.log" &
+server_pid=$!
+
+head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$tmp/static.txt"
+cat >"$nginx_conf" <<NGINX
+worker_processes $workers;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $tmp/nginx-body;
+	proxy_temp_path $tmp/nginx-proxy;
+	fastcgi_temp_path $tmp/nginx-fcgi;
+	uwsgi_temp_path $tmp/nginx-uwsgi;
+	scgi_temp_path $tmp/nginx-scgi;
+	keepalive_requests 1000000;
+	server {
+		listen 127.0.0.1:$nginx_port ssl;
+		ssl_certificate $tmp/pki/server.crt;
+		ssl_certificate_key $tmp/pki/server.key;
+		location / { root $tmp; }
+	}
+}
+NGINX
+nginx -c "$nginx_conf" -p "$tmp" -g 'daemon on;'
+
+for _ in $(seq 100); do
+	curl -sf --cacert "$tmp/pki/ca.crt" "https://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+master_rss=$(rss_kib "$server_pid")
+worker_rss=()
+for pid in $(pgrep -P "$server_pid"); do worker_rss+=("$(rss_kib "$pid")"); done
+
+wrk_rps() { # url
+	wrk -t2 -c"$conns" -d"${duration}s" "$1" | awk '/^Requests\/sec:/ {print $2}'
+}
+loadgen_json() { # url
+	bin/pgkube-loadgen -c "$conns" -d "$duration" --json --cacert "$tmp/pki/ca.crt" \
+		--cert "$tmp/pki/admin.crt" --key "$tmp/pki/admin.key" "$1"
+}
+
+pg_healthz_wrk=$(wrk_rps "https://127.0.0.1:$port/healthz")
+nginx_wrk=$(wrk_rps "https://127.0.0.1:$nginx_port/static.txt")
+pg_healthz_lg=$(loadgen_json "https://127.0.0.1:$port/healthz")
+nginx_lg=$(loadgen_json "https://127.0.0.1:$nginx_port/static.txt")
+
+/usr/bin/python3 - "$results" "$pg_healthz_wrk" "$nginx_wrk" "$pg_healthz_lg" "$nginx_lg" \
+	"$master_rss" "${worker_rss[*]}" "$workers" "$conns" "$duration" <<'PY'
+import json, sys
+out, pw, nw, plg, nlg, mrss, wrss, workers, conns, duration = sys.argv[1:]
+plg, nlg = json.loads(plg), json.loads(nlg)
+res = {
+    "workers": int(workers), "connections": int(conns), "duration_s": float(duration),
+    "idle_rss_kib": {"master": int(mrss), "workers": [int(x) for x in wrss.split()]},
+    "healthz_tls": {
+        "wrk": {"pgkube_rps": float(pw), "nginx_rps": float(nw), "ratio": float(pw) / float(nw)},
+        "loadgen": {"pgkube": plg, "nginx": nlg, "ratio": plg["rps"] / nlg["rps"]},
+    },
+}
+json.dump(res, open(out, "w"), indent=2)
+print("%-44s %12s %12s %8s" % ("TLS keep-alive, %s conns, %s workers" % (conns, workers), "pgkube", "nginx", "ratio"))
+print("%-44s %12.0f %12.0f %8.2f" % ("/healthz vs static 1 KiB, wrk req/s", float(pw), float(nw), float(pw) / float(nw)))
+print("%-44s %12.0f %12.0f %8.2f" % ("same, pgkube-loadgen req/s", plg["rps"], nlg["rps"], plg["rps"] / nlg["rps"]))
+print("%-44s %12d %12d" % ("p99 latency (us), pgkube-loadgen", plg["latency_us"]["p99"], nlg["latency_us"]["p99"]))
+print("idle RSS: master %s KiB, workers %s KiB" % (mrss, ", ".join(wrss.split())))
+print("results: " + out)
+PY

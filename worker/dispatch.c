@@ -1,0 +1,73 @@
+/*
+ * dispatch.c - request -> route -> authentication -> handler.
+ *
+ * Non-resource paths (/healthz, /version, /metrics, ...) are a table in
+ * nonresource.c; API paths (/api, /apis/...) will be served by the
+ * resource engine. Everything else is a 404 Status, as kube-apiserver's
+ * NotFoundHandler answers.
+ */
+#include "dispatch.h"
+
+#include <string.h>
+
+#include "worker/authn.h"
+#include "worker/worker.h"
+#include "worker/nonresource.h"
+
+static void not_found(struct request *req)
+{
+	response_send_status_details(req, 404, "NotFound",
+				     "the server could not find the requested resource",
+				     json_object());
+}
+
+/* Until the authorizers arrive: authenticated users may do anything, and
+ * anonymous users may read what kube-apiserver's system:public-info-viewer
+ * role grants them. */
+static bool authorized(struct request *req)
+{
+	static const char *const public_paths[] = {"/healthz", "/livez", "/readyz", "/version"};
+
+	if (req->user.authenticated)
+		return true;
+	for (size_t i = 0; i < sizeof(public_paths) / sizeof(public_paths[0]); i++) {
+		size_t n = strlen(public_paths[i]);
+
+		if (strncmp(req->route.path, public_paths[i], n) == 0 &&
+		    (req->route.path[n] == '\0' || req->route.path[n] == '/'))
+			return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	}
+	return false;
+}
+
+static void forbidden(struct request *req)
+{
+	const char *message = arena_printf(&req->arena,
+					   "forbidden: User \"%s\" cannot %s path \"%s\"",
+					   req->user.name, req->route.verb, req->route.path);
+
+	response_send_status_details(req, 403, "Forbidden", message, json_object());
+}
+
+void dispatch(struct request *req)
+{
+	if (router_parse(&req->arena, req->method, strlen(req->method), req->target,
+			 strlen(req->target), &req->route) < 0) {
+		req->route = (struct route){.kind = ROUTE_NON_RESOURCE, .path = "", .group = "",
+					    .version = "", .namespace = "", .resource = "",
+					    .name = "", .subresource = "", .verb = ""};
+		response_send_status(req, 400, "BadRequest", "malformed request path");
+		return;
+	}
+	if (!authn_request(req)) {
+		response_send_status(req, 401, "Unauthorized", "Unauthorized");
+		return;
+	}
+	if (!authorized(req)) {
+		forbidden(req);
+		return;
+	}
+	if (req->route.kind == ROUTE_NON_RESOURCE && nonresource_serve(req))
+		return;
+	not_found(req);
+}

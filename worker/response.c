@@ -1,0 +1,222 @@
+/*
+ * response.c - writing answers: status line and headers, whole bodies
+ * with Content-Length, chunked streams, and Kubernetes Status errors.
+ *
+ * Every response carries the headers kube-apiserver sends (Audit-Id,
+ * Cache-Control, Date); a JSON body is pretty-printed when the client asks
+ * (?pretty=true) or is curl/Wget, as kube-apiserver does.
+ */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "worker/conn.h"
+#include "worker/request.h"
+
+const char *http_status_text(int status)
+{
+	switch (status) {
+	case 100: return "Continue";
+	case 101: return "Switching Protocols";
+	case 200: return "OK";
+	case 201: return "Created";
+	case 202: return "Accepted";
+	case 204: return "No Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 406: return "Not Acceptable";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 410: return "Gone";
+	case 411: return "Length Required";
+	case 413: return "Request Entity Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Entity";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 504: return "Gateway Timeout";
+	case 505: return "HTTP Version Not Supported";
+	default: return "Unknown";
+	}
+}
+
+const char *request_header(const struct request *req, const char *name)
+{
+	for (size_t i = 0; i < req->num_headers; i++)
+		if (strcasecmp(req->headers[i].name, name) == 0)
+			return req->headers[i].value;
+	return NULL;
+}
+
+void response_add_header(struct request *req, const char *name, const char *value)
+{
+	buf_printf(&req->extra_headers, "%s: %s\r\n", name, value);
+}
+
+static void format_date(char *out, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+static void format_audit_id(char *out, size_t len)
+{
+	unsigned char b[16];
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		memset(b, 0, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, len,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+}
+
+static void write_head(struct request *req, int status, const char *content_type,
+		       const char *framing)
+{
+	struct buf head = {0};
+	char date[64], audit_id[40];
+
+	format_date(date, sizeof(date));
+	format_audit_id(audit_id, sizeof(audit_id));
+	req->status = status;
+	buf_printf(&head,
+		   "HTTP/1.1 %d %s\r\nAudit-Id: %s\r\nCache-Control: no-cache, private\r\n"
+		   "Content-Type: %s\r\nDate: %s\r\n%s",
+		   status, http_status_text(status), audit_id, content_type, date, framing);
+	if (req->extra_headers.len)
+		buf_append(&head, req->extra_headers.data, req->extra_headers.len);
+	if (conn_should_close(req->conn))
+		buf_append_str(&head, "Connection: close\r\n");
+	buf_append_str(&head, "\r\n");
+	conn_send(req->conn, head.data, head.len);
+	buf_free(&head);
+}
+
+static void finish(struct request *req)
+{
+	req->done = true;
+	conn_request_done(req);
+}
+
+void response_send(struct request *req, int status, const char *content_type, const char *body,
+		   size_t len)
+{
+	char framing[64];
+
+	if (req->done)
+		return;
+	req->status = status;
+	if (!req->gone) {
+		snprintf(framing, sizeof(framing), "Content-Length: %zu\r\n", len);
+		write_head(req, status, content_type, framing);
+		if (!req->head_only && len)
+			conn_send(req->conn, body, len);
+		req->bytes_sent = len;
+	}
+	finish(req);
+}
+
+static bool wants_pretty(const struct request *req)
+{
+	const char *pretty = route_param(&req->route, "pretty");
+	const char *agent = request_header(req, "User-Agent");
+
+	if (pretty)
+		return strcmp(pretty, "true") == 0 || strcmp(pretty, "1") == 0;
+	return agent && (strncmp(agent, "curl/", 5) == 0 || strncmp(agent, "Wget/", 5) == 0);
+}
+
+void response_send_json(struct request *req, int status, json_t *obj)
+{
+	size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(17);
+	char *text;
+
+	if (wants_pretty(req))
+		flags = JSON_INDENT(2) | JSON_REAL_PRECISION(17);
+	text = json_dumps(obj, flags);
+	json_decref(obj);
+	if (!text) {
+		response_send(req, 500, "text/plain; charset=utf-8", "", 0);
+		return;
+	}
+	if (flags & JSON_COMPACT) {
+		response_send(req, status, "application/json", text, strlen(text));
+	} else {
+		size_t len = strlen(text);
+		char *with_newline = arena_alloc(&req->arena, len + 2);
+
+		memcpy(with_newline, text, len);
+		with_newline[len] = '\n';
+		response_send(req, status, "application/json", with_newline, len + 1);
+	}
+	free(text);
+}
+
+void response_send_status(struct request *req, int code, const char *reason, const char *message)
+{
+	response_send_status_details(req, code, reason, message, NULL);
+}
+
+void response_send_status_details(struct request *req, int code, const char *reason,
+				  const char *message, json_t *details)
+{
+	json_t *status = json_pack("{s:s, s:s, s:{}, s:s, s:s, s:s}", "kind", "Status",
+				   "apiVersion", "v1", "metadata", "status", "Failure", "message",
+				   message, "reason", reason);
+
+	if (details)
+		json_object_set_new(status, "details", details);
+	json_object_set_new(status, "code", json_integer(code));
+	response_send_json(req, code, status);
+}
+
+void response_stream_start(struct request *req, int status, const char *content_type)
+{
+	req->streaming = true;
+	req->status = status;
+	if (!req->gone)
+		write_head(req, status, content_type, "Transfer-Encoding: chunked\r\n");
+}
+
+void response_stream_write(struct request *req, const char *data, size_t len)
+{
+	char size_line[32];
+	int n;
+
+	if (req->gone || req->done || !len)
+		return;
+	n = snprintf(size_line, sizeof(size_line), "%zx\r\n", len);
+	conn_send(req->conn, size_line, (size_t)n);
+	conn_send(req->conn, data, len);
+	conn_send(req->conn, "\r\n", 2);
+	req->bytes_sent += len;
+}
+
+void response_stream_end(struct request *req)
+{
+	if (req->done)
+		return;
+	if (!req->gone)
+		conn_send(req->conn, "0\r\n\r\n", 5);
+	finish(req);
+}
+
+size_t response_pending_bytes(const struct request *req)
+{
+	return req->gone ? 0 : conn_pending_bytes(req->conn);
+}
