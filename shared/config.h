@@ -120,8 +120,8 @@ struct config {
 	int default_unreachable_toleration_seconds; /* default 300 */
 
 	/* API surface and built-in controllers. */
-	const char *runtime_config;	      /* --runtime-config, key=value list as given */
-	const char *feature_gates;	      /* --feature-gates, Name=bool list as given */
+	const char *runtime_config; /* --runtime-config, key=value list; unserved entries dropped */
+	const char *feature_gates;  /* --feature-gates, Name=bool list as given */
 	const char *service_cluster_ip_range; /* one or two (dual-stack) CIDRs, comma-separated */
 	const char *service_node_port_range;  /* as given, default "30000-32767" */
 	int service_node_port_min;	      /* parsed from --service-node-port-range */

@@ -50,6 +50,7 @@ struct conn {
 	struct http_chunked_decoder chunked_decoder;
 	int64_t deadline;	/* monotonic ms; 0 = none */
 	int64_t last_progress; /* last time output moved */
+	size_t head_scanned; /* bytes of in known not to end a request head */
 	bool close_after_write;
 	bool in_process_input;
 	bool ssl_wants_write;
@@ -378,6 +379,19 @@ static bool conn_start_request(struct conn *c)
 
 	if (!head)
 		abort();
+	/* A large head is parsed only once its blank line is there, so one that
+	 * dribbles in over many reads costs one pass, not one per read; a small
+	 * one is parsed at each read so that garbage is refused at once. */
+	if (c->in.len > 16 * 1024 && c->in.len <= HTTP_MAX_HEAD_BYTES) {
+		size_t from = c->head_scanned > 3 ? c->head_scanned - 3 : 0;
+
+		if (!memmem(c->in.data + from, c->in.len - from, "\r\n\r\n", 4)) {
+			c->head_scanned = c->in.len;
+			free(head);
+			return false;
+		}
+	}
+	c->head_scanned = 0;
 	rc = http_parse_head(c->in.data, c->in.len, HTTP_MAX_HEAD_BYTES, HTTP_MAX_BODY_BYTES, head);
 	if (rc == HTTP_PARSE_INCOMPLETE) {
 		free(head);
