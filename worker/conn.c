@@ -260,6 +260,9 @@ static bool conn_read(struct conn *c)
 		}
 		switch (SSL_get_error(c->ssl, rc)) {
 		case SSL_ERROR_WANT_READ:
+			/* An idle connection keeps no read buffer. */
+			if (c->in.len == 0)
+				buf_free(&c->in);
 			return true;
 		case SSL_ERROR_WANT_WRITE:
 			c->ssl_wants_write = true;

@@ -159,7 +159,7 @@ class FlagErrorsTest(unittest.TestCase):
             self.assertIn("--storage-dsn", r.stderr, flag)
 
     def test_missing_certificate_fails_cleanly(self):
-        r = self.run_server("--secure-port=0", "--tls-cert-file=/nonexistent.crt",
+        r = self.run_server("--secure-port=1", "--tls-cert-file=/nonexistent.crt",
                             "--tls-private-key-file=/nonexistent.key")
         self.assertEqual(r.returncode, 1)
         self.assertIn("/nonexistent.crt", r.stderr)
