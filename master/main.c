@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "master/migrate.h"
 #include "master/supervisor.h"
 #include "shared/config.h"
 #include "shared/log.h"
@@ -60,6 +61,27 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* `pgkube-apiserver migrate [--storage-dsn=...]`: for DBAs who apply schema
+ * changes by hand before rolling out a new version. */
+static int migrate_command(int argc, char **argv)
+{
+	static struct config cfg;
+	char err[512];
+	int rc;
+
+	argv[1] = argv[0];
+	rc = config_parse(&cfg, argc - 1, argv + 1);
+	if (rc == 1)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (migrate_run(cfg.storage_dsn, 0, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct config cfg;
@@ -67,6 +89,8 @@ int main(int argc, char **argv)
 	SSL_CTX *ctx;
 	int fd, rc;
 
+	if (argc > 1 && strcmp(argv[1], "migrate") == 0)
+		return migrate_command(argc, argv);
 	rc = config_parse(&cfg, argc, argv);
 	if (rc == 1)
 		return 0;
@@ -85,6 +109,15 @@ int main(int argc, char **argv)
 	fd = open_listener(&cfg);
 	if (fd < 0) {
 		SSL_CTX_free(ctx);
+		return 1;
+	}
+	/* Configuration errors fail fast above; then workers start once the
+	 * schema is there. PostgreSQL may still be starting up next to us, so
+	 * wait for it a while. */
+	if (migrate_run(cfg.storage_dsn, 120, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		SSL_CTX_free(ctx);
+		close(fd);
 		return 1;
 	}
 	log_info("pgkube-apiserver %s", PGKUBE_GIT_VERSION);

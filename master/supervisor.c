@@ -31,15 +31,15 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 30000
-#define YOUNG_DEATH_MS 10000   /* a worker that dies sooner counts as failing */
-#define STOP_GRACE_MS 65000    /* workers drain for 60 s; then SIGKILL */
+#define YOUNG_DEATH_MS 10000 /* a worker that dies sooner counts as failing */
+#define STOP_GRACE_MS  65000 /* workers drain for 60 s; then SIGKILL */
 
 struct worker_slot {
-	pid_t pid;	   /* 0 when not running */
-	int generation;	   /* workers of an older generation are draining */
-	int64_t started;   /* monotonic ms */
+	pid_t pid;	    /* 0 when not running */
+	int generation;	    /* workers of an older generation are draining */
+	int64_t started;    /* monotonic ms */
 	int64_t respawn_at; /* monotonic ms; 0 = no respawn pending */
-	int failures;	   /* consecutive young deaths */
+	int failures;	    /* consecutive young deaths */
 };
 
 struct supervisor {
@@ -111,8 +111,10 @@ static void reap_workers(struct supervisor *s, bool stopping)
 				break;
 			}
 			describe_exit(status, how, sizeof(how));
-			slot->failures = now - slot->started < YOUNG_DEATH_MS ? slot->failures + 1 : 0;
-			delay = slot->failures ? (int64_t)BACKOFF_MIN_MS << (slot->failures - 1) : 0;
+			slot->failures =
+			    now - slot->started < YOUNG_DEATH_MS ? slot->failures + 1 : 0;
+			delay =
+			    slot->failures ? (int64_t)BACKOFF_MIN_MS << (slot->failures - 1) : 0;
 			if (delay > BACKOFF_MAX_MS || slot->failures > 20)
 				delay = BACKOFF_MAX_MS;
 			slot->respawn_at = now + delay;

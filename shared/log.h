@@ -16,9 +16,9 @@ extern int log_verbosity;
 void log_write(char severity, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-#define log_info(...) log_write('I', __FILE__, __LINE__, __VA_ARGS__)
-#define log_warn(...) log_write('W', __FILE__, __LINE__, __VA_ARGS__)
+#define log_info(...)  log_write('I', __FILE__, __LINE__, __VA_ARGS__)
+#define log_warn(...)  log_write('W', __FILE__, __LINE__, __VA_ARGS__)
 #define log_error(...) log_write('E', __FILE__, __LINE__, __VA_ARGS__)
-#define LOG_V(level) (log_verbosity >= (level))
+#define LOG_V(level)   (log_verbosity >= (level))
 
 #endif

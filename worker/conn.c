@@ -48,9 +48,9 @@ struct conn {
 	int64_t body_remaining; /* Content-Length bodies */
 	bool chunked;
 	struct http_chunked_decoder chunked_decoder;
-	int64_t deadline;	/* monotonic ms; 0 = none */
+	int64_t deadline;      /* monotonic ms; 0 = none */
 	int64_t last_progress; /* last time output moved */
-	size_t head_scanned; /* bytes of in known not to end a request head */
+	size_t head_scanned;   /* bytes of in known not to end a request head */
 	bool close_after_write;
 	bool in_process_input;
 	bool ssl_wants_write;
@@ -106,7 +106,8 @@ void conn_accept_handler(struct event_loop *loop, int fd, uint32_t events, void 
 		socklen_t ss_len = sizeof(ss);
 		int one = 1;
 		struct conn *c;
-		int cfd = accept4(fd, (struct sockaddr *)&ss, &ss_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int cfd =
+		    accept4(fd, (struct sockaddr *)&ss, &ss_len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (cfd < 0) {
 			if (errno == EMFILE || errno == ENFILE)
@@ -155,11 +156,18 @@ static void answer_plain_http(struct conn *c)
 /* Returns false when the connection was closed. */
 static bool conn_handshake(struct conn *c)
 {
-	int rc = SSL_accept(c->ssl);
+	int rc;
+
+	/* SSL_get_error() reads this thread's error queue: it must hold only
+	 * what the call below leaves, never another connection's leftovers. */
+	ERR_clear_error();
+	rc = SSL_accept(c->ssl);
 
 	if (rc == 1) {
 		c->state = CONN_READ_HEAD;
-		c->deadline = event_loop_now(c->worker->loop) + http_timeouts.idle;
+		c->deadline =
+		    event_loop_now(c->worker->loop) +
+		    (c->worker->shutting_down ? http_timeouts.header : http_timeouts.idle);
 		authn_identity_from_tls(c->ssl, &c->identity);
 		return true;
 	}
@@ -181,13 +189,26 @@ static bool conn_handshake(struct conn *c)
 	}
 }
 
+static void conn_log_io_error(struct conn *c, const char *op, int rc)
+{
+	int err = SSL_get_error(c->ssl, rc);
+
+	if (LOG_V(4))
+		log_info("connection from %s closed on %s: SSL error %d, errno %d, %s", c->remote,
+			 op, err, errno, ERR_reason_error_string(ERR_peek_error()));
+	ERR_clear_error();
+}
+
 /* Writes what is queued. Returns false when the connection was closed. */
 static bool conn_flush(struct conn *c)
 {
 	while (c->out_offset < c->out.len) {
 		size_t chunk = c->out.len - c->out_offset;
-		int rc = SSL_write(c->ssl, c->out.data + c->out_offset,
-				   chunk > 1 << 20 ? 1 << 20 : (int)chunk);
+		int rc;
+
+		ERR_clear_error();
+		rc = SSL_write(c->ssl, c->out.data + c->out_offset,
+			       chunk > 1 << 20 ? 1 << 20 : (int)chunk);
 
 		if (rc > 0) {
 			c->out_offset += (size_t)rc;
@@ -201,7 +222,7 @@ static bool conn_flush(struct conn *c)
 		case SSL_ERROR_WANT_READ:
 			return true;
 		default:
-			ERR_clear_error();
+			conn_log_io_error(c, "write", rc);
 			conn_close(c);
 			return false;
 		}
@@ -252,6 +273,7 @@ static bool conn_read(struct conn *c)
 		if (c->state == CONN_PROCESSING && c->in.len >= 64 * 1024)
 			return true;
 		buf_reserve(&c->in, 16 * 1024);
+		ERR_clear_error();
 		rc = SSL_read(c->ssl, c->in.data + c->in.len, (int)(c->in.cap - c->in.len - 1));
 		if (rc > 0) {
 			c->in.len += (size_t)rc;
@@ -269,7 +291,7 @@ static bool conn_read(struct conn *c)
 			return true;
 		default:
 			/* EOF or error. A response still queued cannot be delivered. */
-			ERR_clear_error();
+			conn_log_io_error(c, "read", rc);
 			conn_close(c);
 			return false;
 		}
@@ -421,7 +443,8 @@ static bool conn_start_request(struct conn *c)
 	}
 	c->req = request_new(c, head);
 	c->chunked = head->chunked;
-	c->body_remaining = head->chunked ? 0 : (head->content_length > 0 ? head->content_length : 0);
+	c->body_remaining =
+	    head->chunked ? 0 : (head->content_length > 0 ? head->content_length : 0);
 	memset(&c->chunked_decoder, 0, sizeof(c->chunked_decoder));
 	buf_consume(&c->in, head->head_len);
 	if (head->expect_continue && (c->chunked || c->body_remaining > 0) && c->in.len == 0) {
@@ -459,8 +482,8 @@ static bool conn_read_body(struct conn *c)
 		return c->chunked_decoder.done;
 	}
 	if (c->body_remaining > 0) {
-		size_t take = c->in.len < (size_t)c->body_remaining ? c->in.len
-								    : (size_t)c->body_remaining;
+		size_t take =
+		    c->in.len < (size_t)c->body_remaining ? c->in.len : (size_t)c->body_remaining;
 
 		buf_append(&req->body, c->in.data, take);
 		buf_consume(&c->in, take);
@@ -480,9 +503,10 @@ static void conn_process_input(struct conn *c)
 				break;
 			if (!conn_start_request(c)) {
 				if (c->state == CONN_READ_HEAD && !c->close_after_write &&
-				    c->deadline > event_loop_now(c->worker->loop) + http_timeouts.header)
-					c->deadline = event_loop_now(c->worker->loop) +
-						      http_timeouts.header;
+				    c->deadline >
+					event_loop_now(c->worker->loop) + http_timeouts.header)
+					c->deadline =
+					    event_loop_now(c->worker->loop) + http_timeouts.header;
 				break;
 			}
 		}
@@ -514,7 +538,8 @@ void conn_request_done(struct request *req)
 	if (LOG_V(2))
 		log_info("\"HTTP\" verb=\"%s\" URI=\"%s\" latency=\"%.3fms\" userAgent=\"%s\" "
 			 "user=\"%s\" srcIP=\"%s\" resp=%d",
-			 req->method, req->target, (double)(monotonic_us() - req->start_us) / 1000.0,
+			 req->method, req->target,
+			 (double)(monotonic_us() - req->start_us) / 1000.0,
 			 request_header(req, "User-Agent") ? request_header(req, "User-Agent") : "",
 			 req->user.name, req->remote_addr, req->status);
 	if (!c) {
@@ -548,8 +573,10 @@ static void conn_close(struct conn *c)
 		}
 	}
 	event_loop_remove(w->loop, c->fd);
-	if (c->state != CONN_HANDSHAKE)
+	if (c->state != CONN_HANDSHAKE) {
 		SSL_shutdown(c->ssl);
+		ERR_clear_error();
+	}
 	SSL_free(c->ssl);
 	close(c->fd);
 	if (c->prev)
@@ -565,6 +592,26 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
+/* Idle: close, after taking in what the client may already have sent.
+ * Mid-handshake or mid-request: the request is served (dispatch marks it
+ * the last, with Connection: close). Processing: close once its answer is
+ * out. */
+static void conn_shutdown(struct conn *c)
+{
+	if (c->state == CONN_PROCESSING) {
+		c->close_after_write = true;
+		return;
+	}
+	if (c->state != CONN_READ_HEAD || c->in.len || c->out_offset != c->out.len)
+		return;
+	if (!conn_read(c))
+		return;
+	if (c->in.len == 0)
+		conn_close(c);
+	else
+		conn_process_input(c);
+}
+
 void conn_begin_shutdown(struct worker *w)
 {
 	struct conn *c = w->conns;
@@ -572,11 +619,7 @@ void conn_begin_shutdown(struct worker *w)
 	while (c) {
 		struct conn *next = c->next;
 
-		if (c->state == CONN_HANDSHAKE || (c->state == CONN_READ_HEAD && c->in.len == 0 &&
-						   c->out_offset == c->out.len))
-			conn_close(c);
-		else
-			c->close_after_write = true;
+		conn_shutdown(c);
 		c = next;
 	}
 }

@@ -42,9 +42,9 @@ static bool authorized(struct request *req)
 
 static void forbidden(struct request *req)
 {
-	const char *message = arena_printf(&req->arena,
-					   "forbidden: User \"%s\" cannot %s path \"%s\"",
-					   req->user.name, req->route.verb, req->route.path);
+	const char *message =
+	    arena_printf(&req->arena, "forbidden: User \"%s\" cannot %s path \"%s\"",
+			 req->user.name, req->route.verb, req->route.path);
 
 	response_send_status_details(req, 403, "Forbidden", message, json_object());
 }
@@ -53,9 +53,15 @@ void dispatch(struct request *req)
 {
 	if (router_parse(&req->arena, req->method, strlen(req->method), req->target,
 			 strlen(req->target), &req->route) < 0) {
-		req->route = (struct route){.kind = ROUTE_NON_RESOURCE, .path = "", .group = "",
-					    .version = "", .namespace = "", .resource = "",
-					    .name = "", .subresource = "", .verb = ""};
+		req->route = (struct route){.kind = ROUTE_NON_RESOURCE,
+					    .path = "",
+					    .group = "",
+					    .version = "",
+					    .namespace = "",
+					    .resource = "",
+					    .name = "",
+					    .subresource = "",
+					    .verb = ""};
 		response_send_status(req, 400, "BadRequest", "malformed request path");
 		return;
 	}

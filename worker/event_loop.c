@@ -98,8 +98,7 @@ static void grow_files(struct event_loop *loop, int fd)
 	loop->files_cap = cap;
 }
 
-int event_loop_add(struct event_loop *loop, int fd, uint32_t events, event_handler_fn fn,
-		   void *ctx)
+int event_loop_add(struct event_loop *loop, int fd, uint32_t events, event_handler_fn fn, void *ctx)
 {
 	struct epoll_event ev = {.events = events, .data.fd = fd};
 

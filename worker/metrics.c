@@ -13,9 +13,9 @@
 
 #include "worker/event_loop.h"
 
-#define MAX_COUNTERS 2048
+#define MAX_COUNTERS   2048
 #define MAX_HISTOGRAMS 1024
-#define LABELS_LEN 240
+#define LABELS_LEN     240
 
 /* kube-apiserver v1.32's buckets for apiserver_request_duration_seconds. */
 static const double duration_buckets[] = {0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8,
@@ -49,8 +49,8 @@ int metrics_init_shared(void)
 {
 	pthread_mutexattr_t attr;
 
-	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		      -1, 0);
+	shared =
+	    mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED) {
 		shared = NULL;
 		return -1;
@@ -159,9 +159,9 @@ static const char *metric_scope(const struct route *r)
  * ones, so that scanners cannot create unbounded series. */
 static const char *metric_subresource(const struct request *req)
 {
-	static const char *const known[] = {"/healthz", "/livez", "/readyz", "/version",
-					    "/metrics", "/api",	  "/apis",   "/openapi/v2",
-					    "/openapi/v3"};
+	static const char *const known[] = {"/healthz", "/livez",      "/readyz",
+					    "/version", "/metrics",    "/api",
+					    "/apis",	"/openapi/v2", "/openapi/v3"};
 
 	if (req->route.kind == ROUTE_RESOURCE)
 		return req->route.subresource;
@@ -252,7 +252,8 @@ void metrics_render(struct buf *out)
 		const struct histogram *h = &shared->histograms[i];
 
 		for (size_t b = 0; b < NUM_BUCKETS; b++)
-			buf_printf(out, "apiserver_request_duration_seconds_bucket{%s,le=\"%g\"} %llu\n",
+			buf_printf(out,
+				   "apiserver_request_duration_seconds_bucket{%s,le=\"%g\"} %llu\n",
 				   h->labels, duration_buckets[b], h->buckets[b]);
 		buf_printf(out, "apiserver_request_duration_seconds_bucket{%s,le=\"+Inf\"} %llu\n",
 			   h->labels, h->count);

@@ -87,9 +87,9 @@ static void serve_health(struct request *req, const char *endpoint, const char *
 			if (c->ok(req))
 				send_text(req, 200, "ok");
 			else
-				send_text(req, 500, arena_printf(&req->arena,
-								 "internal server error: %s",
-								 c->name));
+				send_text(req, 500,
+					  arena_printf(&req->arena, "internal server error: %s",
+						       c->name));
 			return;
 		}
 		if (excluded(req, c->name)) {
@@ -134,12 +134,12 @@ static const char *platform(void)
 
 static void serve_version(struct request *req)
 {
-	json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "major",
-			      PGKUBE_KUBE_MAJOR, "minor", PGKUBE_KUBE_MINOR, "gitVersion",
-			      PGKUBE_GIT_VERSION, "gitCommit", PGKUBE_BUILD_COMMIT, "gitTreeState",
-			      PGKUBE_BUILD_TREE_STATE, "buildDate", PGKUBE_BUILD_DATE, "goVersion",
-			      "none (pgkube is written in C)", "compiler", PGKUBE_BUILD_COMPILER,
-			      "platform", platform());
+	json_t *v =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "major", PGKUBE_KUBE_MAJOR,
+		      "minor", PGKUBE_KUBE_MINOR, "gitVersion", PGKUBE_GIT_VERSION, "gitCommit",
+		      PGKUBE_BUILD_COMMIT, "gitTreeState", PGKUBE_BUILD_TREE_STATE, "buildDate",
+		      PGKUBE_BUILD_DATE, "goVersion", "none (pgkube is written in C)", "compiler",
+		      PGKUBE_BUILD_COMPILER, "platform", platform());
 
 	response_send_json(req, 200, v);
 }

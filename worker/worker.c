@@ -120,7 +120,7 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 		log_error("worker %d: cannot watch the listening socket", index);
 		exit(1);
 	}
-	w.pg = pg_pool_new(w.loop, cfg->storage_dsn, 1);
+	w.pg = pg_pool_new(w.loop, cfg->storage_dsn, 1, NULL, 0);
 	event_loop_timer(w.loop, 1000, worker_tick, &w);
 	if (LOG_V(1))
 		log_info("worker %d started", index);

@@ -6,11 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 tmp=$root/tests/tmp/e2e
+# A server left running by an interrupted run would, once it noticed its
+# data directory gone, remove the socket of the one started below.
+deploy/dev-postgres.sh "$tmp/pg" stop >/dev/null 2>&1 || true
+deploy/dev-postgres.sh "$tmp/readyz-pg" stop >/dev/null 2>&1 || true
 rm -rf "$tmp"
 mkdir -p "$tmp"
 chmod 755 "$tmp"
 
-cleanup() { deploy/dev-postgres.sh "$tmp/pg" stop >/dev/null 2>&1 || true; }
+cleanup() { "$root/deploy/dev-postgres.sh" "$tmp/pg" stop >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 deploy/dev-postgres.sh "$tmp/pg" start >/dev/null

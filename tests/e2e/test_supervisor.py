@@ -73,7 +73,7 @@ class ReloadTest(unittest.TestCase):
         for name in ("server.crt", "server.key"):
             shutil.copy(pki(name), os.path.join(certs, name))
         server = Server("reload", extra_args=("--tls-cert-file=" + os.path.join(certs, "server.crt"),
-                                              "--tls-private-key-file=" + os.path.join(certs, "server.key")))
+                                              "--tls-private-key-file=" + os.path.join(certs, "server.key"), "--v=4"))
         server.start()
         try:
             before = peer_certificate_serial(server)
