@@ -10,6 +10,7 @@
  *            fork a new set of workers with it, then drain the old set
  *            (the listening socket never closes, so no connection is
  *            refused); a context that fails to load is logged and ignored;
+ *   (timeout) housekeeping: compaction of the change log (compaction.c);
  *   SIGTERM/SIGINT  drain every worker (they stop accepting and finish
  *            in-flight requests), SIGKILL what is left after the grace
  *            period, exit 0.
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "master/compaction.h"
 #include "shared/log.h"
 #include "shared/tls_context.h"
 #include "worker/event_loop.h"
@@ -47,6 +49,7 @@ struct supervisor {
 	int listen_fd;
 	SSL_CTX *ssl_ctx;
 	int generation;
+	struct compaction compaction;
 	struct worker_slot *slots; /* cfg->workers current + as many draining */
 	int num_slots;
 };
@@ -236,6 +239,7 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	compaction_init(&s.compaction, cfg->storage_dsn, cfg->etcd_compaction_interval_seconds);
 	for (int i = 0; i < cfg->workers; i++)
 		start_slot(&s, i);
 	log_info("serving on https://%s:%d with %d workers", cfg->bind_address, cfg->secure_port,
@@ -243,9 +247,12 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 	for (;;) {
 		int64_t due = next_respawn(&s);
 		int64_t wait_ms = due ? due - monotonic_ms() : 1000;
+		int64_t compaction_ms = compaction_due_in(&s.compaction);
 		struct timespec wait;
 		int sig;
 
+		if (compaction_ms >= 0 && compaction_ms < wait_ms)
+			wait_ms = compaction_ms;
 		if (wait_ms < 0)
 			wait_ms = 0;
 		wait.tv_sec = wait_ms / 1000;
@@ -259,6 +266,7 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 			reload(&s);
 		reap_workers(&s, false);
 		respawn_due(&s);
+		compaction_run(&s.compaction);
 	}
 	SSL_CTX_free(s.ssl_ctx);
 	free(s.slots);

@@ -18,8 +18,12 @@
 #include "shared/log.h"
 #include "worker/conn.h"
 #include "worker/pg_pool.h"
+#include "worker/store.h"
 
 #define DRAIN_GRACE_MS 60000 /* kube-apiserver's default request timeout */
+/* Connections to PostgreSQL per worker: writes serialize on the counter
+ * row anyway, so a few per worker keep every core busy. */
+#define WORKER_PG_CONNECTIONS 4
 
 static void apply_test_timeouts(void)
 {
@@ -120,7 +124,8 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 		log_error("worker %d: cannot watch the listening socket", index);
 		exit(1);
 	}
-	w.pg = pg_pool_new(w.loop, cfg->storage_dsn, 1, NULL, 0);
+	w.pg = pg_pool_new(w.loop, cfg->storage_dsn, WORKER_PG_CONNECTIONS, store_statements,
+			   store_num_statements);
 	event_loop_timer(w.loop, 1000, worker_tick, &w);
 	if (LOG_V(1))
 		log_info("worker %d started", index);
