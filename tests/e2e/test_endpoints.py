@@ -3,10 +3,12 @@ curl, kubectl and a raw TLS client."""
 import json
 import os
 import re
+import socket
+import ssl
 import subprocess
 import unittest
 
-from harness import BIN, Server, ServerTest, TMP, free_port, kubeconfig, pki
+from harness import BIN, Server, ServerTest, TMP, free_port, kubeconfig, pki, tls_context
 
 
 class EndpointTest(ServerTest):
@@ -129,6 +131,30 @@ class EndpointTest(ServerTest):
         self.assertIn('\n  "major": "1"', body)
         status, _, data = self.server.request("GET", "/version")
         self.assertNotIn(b"\n ", data)
+
+
+class TlsTest(ServerTest):
+    server_args = ("--tls-min-version=VersionTLS13",)
+
+    def handshake(self, ctx):
+        raw = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
+        s = ctx.wrap_socket(raw, server_hostname="localhost")
+        result = (s.version(), s.selected_alpn_protocol())
+        s.close()
+        return result
+
+    def test_alpn_offers_http11_only_and_min_version_holds(self):
+        ctx = tls_context("admin")
+        ctx.set_alpn_protocols(["h2", "http/1.1"])
+        self.assertEqual(self.handshake(ctx), ("TLSv1.3", "http/1.1"))
+        ctx = tls_context("admin")
+        ctx.set_alpn_protocols(["h2"])
+        self.assertEqual(self.handshake(ctx), ("TLSv1.3", None))
+        old = tls_context("admin")
+        old.maximum_version = ssl.TLSVersion.TLSv1_2
+        with self.assertRaises(ssl.SSLError):
+            self.handshake(old)
+        self.assertEqual(self.server.request("GET", "/healthz")[0], 200)
 
 
 class AnonymousDisabledTest(ServerTest):
