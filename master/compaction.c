@@ -19,8 +19,8 @@
 #include "worker/event_loop.h"
 
 #define COMPACTION_LOCK_KEY 0x70676b75626502LL
-#define COMPACTION_BATCH 1000
-#define STEP_BUDGET_MS 1000
+#define COMPACTION_BATCH    1000
+#define STEP_BUDGET_MS	    1000
 
 void compaction_init(struct compaction *c, const char *dsn, int interval_seconds)
 {

@@ -11,9 +11,9 @@
 
 struct compaction {
 	const char *dsn;
-	int interval_ms; /* 0 = never */
-	int64_t next_run; /* monotonic ms */
-	int64_t seen_rv;  /* resourceVersion read at the previous run */
+	int interval_ms;   /* 0 = never */
+	int64_t next_run;  /* monotonic ms */
+	int64_t seen_rv;   /* resourceVersion read at the previous run */
 	int64_t target_rv; /* compaction under way up to here, 0 = none */
 };
 

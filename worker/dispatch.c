@@ -53,15 +53,6 @@ void dispatch(struct request *req)
 {
 	if (router_parse(&req->arena, req->method, strlen(req->method), req->target,
 			 strlen(req->target), &req->route) < 0) {
-		req->route = (struct route){.kind = ROUTE_NON_RESOURCE,
-					    .path = "",
-					    .group = "",
-					    .version = "",
-					    .namespace = "",
-					    .resource = "",
-					    .name = "",
-					    .subresource = "",
-					    .verb = ""};
 		response_send_status(req, 400, "BadRequest", "malformed request path");
 		return;
 	}

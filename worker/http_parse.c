@@ -18,6 +18,8 @@
  */
 #include "http_parse.h"
 
+#include "shared/hex.h"
+
 #include <string.h>
 
 #define HTTP_CHUNK_LINE_MAX   4096
@@ -433,17 +435,6 @@ enum chunk_state {
 	CHUNK_DONE,
 	CHUNK_FAILED,
 };
-
-static int hex_digit_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static ssize_t chunked_fail(struct http_chunked_decoder *d, int status, int *error_status)
 {

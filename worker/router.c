@@ -14,6 +14,8 @@
  */
 #include "router.h"
 
+#include "shared/hex.h"
+
 #include <string.h>
 
 /* The Kubernetes verb for each HTTP method on a resource path. */
@@ -27,17 +29,6 @@ static const struct {
 
 /* Subresources of a namespace: /namespaces/NS/status is not a resource "status" in NS. */
 static const char *const router_namespace_subresources[] = {"status", "finalize"};
-
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decodes %XX escapes (and '+' when plus_is_space) into a new string in
@@ -57,8 +48,8 @@ static char *percent_decode(struct arena *a, const char *s, size_t len, bool plu
 
 			if (len - i < 3)
 				return NULL;
-			hi = hex_value((unsigned char)s[i + 1]);
-			lo = hex_value((unsigned char)s[i + 2]);
+			hi = hex_digit_value((unsigned char)s[i + 1]);
+			lo = hex_digit_value((unsigned char)s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return NULL;
 			c = (unsigned char)(hi << 4 | lo);

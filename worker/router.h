@@ -51,7 +51,8 @@ struct route {
 /*
  * Returns 0 and fills *out, or -1 when the target is not a valid
  * origin-form path (no leading '/', bad percent-encoding, a NUL byte, a
- * "." or ".." segment in a resource path); the caller answers 400.
+ * "." or ".." segment in a resource path); the caller answers 400. Even
+ * then *out is a valid (empty, non-resource) route.
  */
 int router_parse(struct arena *a, const char *method, size_t method_len, const char *target,
 		 size_t target_len, struct route *out);

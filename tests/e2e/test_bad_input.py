@@ -82,6 +82,9 @@ class BadInputTest(ServerTest):
         self.assertEqual(status_of(resp), 400)
         resp = self.send_raw(b"GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n")
         self.assertEqual(status_of(resp), 505)
+        status, _, data = self.server.request("GET", "/api/v1/namespaces/%zz")
+        self.assertEqual(status, 400)
+        self.assertEqual(json.loads(data)["reason"], "BadRequest")
         self.assertServes()
 
     def test_oversized_headers_get_431(self):

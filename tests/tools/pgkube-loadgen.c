@@ -32,6 +32,7 @@
  *               log-linear histogram with < 0.4% error from 1 us to 60 s
  *   connections connections established (first ones and reconnects)
  */
+#include "shared/hex.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -398,17 +399,6 @@ static bool response_head_parse(const char *p, size_t len, struct response_head 
 	return true;
 }
 
-static int hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Feeds p[0, len) of a chunked body to the decoder, discarding the data.
  * Sets *used to the bytes consumed; returns 1 at the end of the body, 0 if
@@ -423,8 +413,9 @@ static int chunk_decode(struct chunk_decoder *d, const char *p, size_t len, size
 
 		switch (d->state) {
 		case CHUNK_SIZE:
-			if (hex_digit_value(c) >= 0 && d->digits < 15) {
-				d->remaining = d->remaining * 16 + (uint64_t)hex_digit_value(c);
+			if (hex_digit_value((unsigned char)c) >= 0 && d->digits < 15) {
+				d->remaining =
+				    d->remaining * 16 + (uint64_t)hex_digit_value((unsigned char)c);
 				d->digits++;
 			} else if (d->digits > 0 && (c == ';' || c == ' ' || c == '\t')) {
 				d->state = CHUNK_EXTENSION;
