@@ -2,6 +2,7 @@
 and the worker keeps serving everybody else."""
 import json
 import re
+import resource
 import socket
 import ssl
 import threading
@@ -199,6 +200,8 @@ class IdleConnectionsTest(ServerTest):
         cls.server = Server(cls.__name__, workers=1, binary=RELEASE_BIN).start()
 
     def test_thousands_of_idle_connections(self):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
         pid = self.server.worker_pids()[0]
         before = self.server.rss_kib(pid)
         socks = []
