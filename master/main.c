@@ -15,10 +15,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "master/bootstrap.h"
 #include "master/migrate.h"
 #include "master/supervisor.h"
 #include "shared/config.h"
 #include "shared/log.h"
+#include "shared/registry.h"
 #include "shared/tls_context.h"
 #include "worker/metrics.h"
 
@@ -96,6 +98,10 @@ int main(int argc, char **argv)
 		return 0;
 	if (rc != 0)
 		return rc;
+	if (registry_load(err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
 	raise_fd_limit();
 	if (metrics_init_shared() < 0) {
 		log_error("cannot map shared memory for metrics: %s", strerror(errno));
@@ -115,6 +121,12 @@ int main(int argc, char **argv)
 	 * schema is there. PostgreSQL may still be starting up next to us, so
 	 * wait for it a while. */
 	if (migrate_run(cfg.storage_dsn, 120, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		SSL_CTX_free(ctx);
+		close(fd);
+		return 1;
+	}
+	if (bootstrap_run(cfg.storage_dsn, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		SSL_CTX_free(ctx);
 		close(fd);

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "worker/authn.h"
+#include "worker/discovery.h"
+#include "worker/rest.h"
 #include "worker/worker.h"
 #include "worker/nonresource.h"
 
@@ -64,7 +66,19 @@ void dispatch(struct request *req)
 		forbidden(req);
 		return;
 	}
-	if (req->route.kind == ROUTE_NON_RESOURCE && nonresource_serve(req))
+	switch (req->route.kind) {
+	case ROUTE_NON_RESOURCE:
+		if (!nonresource_serve(req))
+			not_found(req);
 		return;
-	not_found(req);
+	case ROUTE_API_ROOT:
+	case ROUTE_APIS_ROOT:
+	case ROUTE_GROUP:
+	case ROUTE_GROUP_VERSION:
+		discovery_serve(req);
+		return;
+	case ROUTE_RESOURCE:
+		rest_serve(req);
+		return;
+	}
 }

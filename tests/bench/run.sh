@@ -112,3 +112,22 @@ print("%-44s %12d %12d" % ("p99 latency (us), pgkube-loadgen", plg["latency_us"]
 print("idle RSS: master %s KiB, workers %s KiB" % (mrss, ", ".join(wrss.split())))
 print("results: " + out)
 PY
+
+# The object store straight against PostgreSQL, next to pgbench doing the
+# equivalent raw work (tests/bench/store.sh): on the same PostgreSQL, with
+# pgkube and nginx stopped first so that they take no CPU from it. Its
+# table is printed and its JSON merged into the results under "store".
+if kill "$server_pid" 2>/dev/null; then
+	wait "$server_pid" 2>/dev/null || true
+fi
+server_pid=
+kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+tests/bench/store.sh "$dsn" "$tmp/store.json"
+/usr/bin/python3 - "$results" "$tmp/store.json" <<'PY'
+import json, sys
+out, store = sys.argv[1:]
+res = json.load(open(out))
+res["store"] = json.load(open(store))
+json.dump(res, open(out, "w"), indent=2)
+PY
+echo "results: $results (store: under \"store\")"

@@ -17,6 +17,7 @@ for t in "$@"; do
 	echo "== $t"
 	case $t in
 	*.sh) "$t" "$PGKUBE_TEST_DSN" || status=1 ;;
+	*.py) /usr/bin/python3 "$t" --self-test shared/resources.json || status=1 ;;
 	*) "$t" || status=1 ;;
 	esac
 done
