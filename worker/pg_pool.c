@@ -44,6 +44,7 @@ struct pg_conn {
 	struct pg_pool *pool;
 	PGconn *pg;
 	int fd; /* registered with the loop, or -1 */
+	uint32_t events; /* what fd is registered for */
 	enum pg_conn_state state;
 	int64_t backoff_ms;
 	uint64_t timer;
@@ -92,9 +93,10 @@ static void pg_conn_watch(struct pg_conn *c, uint32_t events)
 		c->fd = fd;
 		if (fd >= 0)
 			event_loop_add(c->pool->loop, fd, events, pg_conn_event, c);
-	} else if (fd >= 0) {
-		event_loop_modify(c->pool->loop, fd, events);
+	} else if (fd >= 0 && events != c->events) {
+		event_loop_modify(c->pool->loop, fd, events); /* a system call: only on change */
 	}
+	c->events = events;
 }
 
 static void pg_conn_set_timer(struct pg_conn *c, int64_t delay, timer_fn fn)
