@@ -43,7 +43,7 @@ struct pg_query {
 struct pg_conn {
 	struct pg_pool *pool;
 	PGconn *pg;
-	int fd; /* registered with the loop, or -1 */
+	int fd;		 /* registered with the loop, or -1 */
 	uint32_t events; /* what fd is registered for */
 	enum pg_conn_state state;
 	int64_t backoff_ms;

@@ -6,12 +6,12 @@
  * Cache-Control, Date); a JSON body is pretty-printed when the client asks
  * (?pretty=true) or is curl/Wget, as kube-apiserver does.
  */
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "shared/uuid.h"
 #include "worker/conn.h"
 #include "worker/request.h"
 
@@ -99,27 +99,14 @@ static void format_date(char *out, size_t len)
 	strftime(out, len, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
-static void format_audit_id(char *out, size_t len)
-{
-	unsigned char b[16];
-
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		memset(b, 0, sizeof(b));
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
-}
-
 static void write_head(struct request *req, int status, const char *content_type,
 		       const char *framing)
 {
 	struct buf head = {0};
-	char date[64], audit_id[40];
+	char date[64], audit_id[UUID_STRING_LEN];
 
 	format_date(date, sizeof(date));
-	format_audit_id(audit_id, sizeof(audit_id));
+	uuid_v4(audit_id);
 	req->status = status;
 	buf_printf(&head,
 		   "HTTP/1.1 %d %s\r\nAudit-Id: %s\r\nCache-Control: no-cache, private\r\n"

@@ -19,6 +19,7 @@
 
 #include "shared/registry.h"
 #include "shared/selector.h"
+#include "shared/uuid.h"
 #include "worker/store.h"
 #include "worker/worker.h"
 
@@ -375,19 +376,6 @@ static void now_rfc3339(char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void new_uid(char *out, size_t len)
-{
-	unsigned char b[16];
-
-	if (RAND_bytes(b, sizeof(b)) != 1)
-		abort();
-	b[6] = (b[6] & 0x0f) | 0x40;
-	b[8] = (b[8] & 0x3f) | 0x80;
-	snprintf(out, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
-}
-
 static void invalid(struct rest_call *call, const char *name, const char *field,
 		    const char *message)
 {
@@ -524,7 +512,7 @@ static void rest_create(struct rest_call *call)
 	struct request *req = call->req;
 	json_t *obj = read_object(call), *meta;
 	const char *name, *generate;
-	char uid[40], now[32];
+	char uid[UUID_STRING_LEN], now[32];
 
 	if (!obj)
 		return;
@@ -571,7 +559,7 @@ static void rest_create(struct rest_call *call)
 		json_decref(obj);
 		return;
 	}
-	new_uid(uid, sizeof(uid));
+	uuid_v4(uid);
 	now_rfc3339(now, sizeof(now));
 	json_object_set_new(meta, "uid", json_string(uid));
 	json_object_set_new(meta, "creationTimestamp", json_string(now));

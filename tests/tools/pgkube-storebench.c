@@ -53,6 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/tools/latency_histogram.h"
 #include "shared/buf.h"
 #include "worker/event_loop.h"
 #include "worker/pg_pool.h"
@@ -71,12 +72,6 @@
 
 /* Same histogram as pgkube-loadgen's: exact below 256 ns, then each power
  * of two split into 128 linear buckets; 36 bits of nanoseconds is 60 s. */
-#define HIST_SUB_BITS  8
-#define HIST_SUB_COUNT (1u << HIST_SUB_BITS)
-#define HIST_HALF      (HIST_SUB_COUNT / 2)
-#define HIST_MAX_BITS  36
-#define HIST_BUCKETS   ((HIST_MAX_BITS - HIST_SUB_BITS + 2) * HIST_HALF)
-#define HIST_MAX_NS    (60 * NS_PER_SECOND)
 
 enum bench_op { OP_CREATE, OP_UPDATE, OP_GET };
 
@@ -104,13 +99,6 @@ struct options {
 	size_t object_size;
 	bool json;
 	bool print_object;
-};
-
-struct histogram {
-	uint64_t count;
-	uint64_t sum_ns;
-	uint64_t max_ns;
-	uint64_t buckets[HIST_BUCKETS];
 };
 
 /* What a process sends back; plain data, written to a pipe as it is. */
@@ -179,69 +167,6 @@ static uint64_t process_cpu_ns(void)
 	getrusage(RUSAGE_SELF, &ru);
 	return (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * NS_PER_SECOND +
 	       (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
-}
-
-/* ---- latency histogram ---- */
-
-static size_t histogram_index(uint64_t value)
-{
-	int shift;
-
-	if (value < HIST_SUB_COUNT)
-		return (size_t)value;
-	shift = 63 - __builtin_clzll(value) - (HIST_SUB_BITS - 1);
-	return (size_t)(shift + 1) * HIST_HALF + (size_t)(value >> shift) - HIST_HALF;
-}
-
-static uint64_t histogram_bucket_middle(size_t i)
-{
-	unsigned shift;
-
-	if (i < HIST_SUB_COUNT)
-		return i;
-	shift = (unsigned)(i / HIST_HALF - 1);
-	return ((uint64_t)(i % HIST_HALF + HIST_HALF) << shift) + ((1ull << shift) >> 1);
-}
-
-static void histogram_record(struct histogram *h, uint64_t value_ns)
-{
-	if (value_ns > HIST_MAX_NS)
-		value_ns = HIST_MAX_NS;
-	h->buckets[histogram_index(value_ns)]++;
-	h->count++;
-	h->sum_ns += value_ns;
-	if (value_ns > h->max_ns)
-		h->max_ns = value_ns;
-}
-
-static void histogram_merge(struct histogram *into, const struct histogram *from)
-{
-	into->count += from->count;
-	into->sum_ns += from->sum_ns;
-	if (from->max_ns > into->max_ns)
-		into->max_ns = from->max_ns;
-	for (size_t i = 0; i < HIST_BUCKETS; i++)
-		into->buckets[i] += from->buckets[i];
-}
-
-static double histogram_percentile_us(const struct histogram *h, double fraction)
-{
-	uint64_t rank = (uint64_t)(fraction * (double)h->count + 0.999999);
-	uint64_t seen = 0;
-
-	if (h->count == 0)
-		return 0;
-	if (rank < 1)
-		rank = 1;
-	for (size_t i = 0; i < HIST_BUCKETS; i++) {
-		seen += h->buckets[i];
-		if (seen >= rank) {
-			uint64_t v = histogram_bucket_middle(i);
-
-			return (double)(v < h->max_ns ? v : h->max_ns) / 1e3;
-		}
-	}
-	return (double)h->max_ns / 1e3;
 }
 
 /* ---- CPU accounting from /proc ---- */
