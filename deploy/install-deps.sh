@@ -17,6 +17,7 @@ packages=(
 	check libsubunit-dev
 	postgresql-15 postgresql-client-15
 	openssl curl python3 procps
+	wrk nginx-light
 	clang libclang-rt-14-dev clang-format
 )
 extra_list=${PGKUBE_DEPS_EXTRA:-}
