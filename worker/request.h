@@ -69,6 +69,8 @@ void response_send(struct request *req, int status, const char *content_type, co
 		   size_t len);
 /* Serialises obj (and drops the caller's reference). */
 void response_send_json(struct request *req, int status, json_t *obj);
+/* JSON text as it is (from the store), or re-indented for ?pretty / curl. */
+void response_send_json_text(struct request *req, int status, const char *json, size_t len);
 /* A Kubernetes Status error; reason as upstream (NotFound, BadRequest, ...). */
 void response_send_status(struct request *req, int code, const char *reason, const char *message);
 /* The same with a "details" object (its reference is taken). */

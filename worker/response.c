@@ -181,6 +181,23 @@ void response_send_json(struct request *req, int status, json_t *obj)
 	free(text);
 }
 
+void response_send_json_text(struct request *req, int status, const char *json, size_t len)
+{
+	json_t *obj;
+
+	if (!wants_pretty(req)) {
+		response_send(req, status, "application/json", json, len);
+		return;
+	}
+	obj = json_loadb(json, len, 0, NULL);
+	if (!obj) {
+		response_send_status(req, 500, "InternalError",
+				     "Internal error occurred: the stored object is not JSON");
+		return;
+	}
+	response_send_json(req, status, obj);
+}
+
 void response_send_status(struct request *req, int code, const char *reason, const char *message)
 {
 	response_send_status_details(req, code, reason, message, NULL);

@@ -117,19 +117,6 @@ static void status_from_store(struct rest_call *call, const struct store_result 
 	}
 }
 
-/* The stored JSON text, as is: it already carries metadata.resourceVersion. */
-static void send_object(struct request *req, int status, const char *json)
-{
-	json_t *obj = json_loads(json, 0, NULL);
-
-	if (!obj) {
-		response_send_status(req, 500, "InternalError",
-				     "Internal error occurred: stored object is not JSON");
-		return;
-	}
-	response_send_json(req, status, obj);
-}
-
 /* ---- get ---- */
 
 static void get_done(void *ctx, const struct store_result *res)
@@ -139,7 +126,7 @@ static void get_done(void *ctx, const struct store_result *res)
 	if (res->status != STORE_OK)
 		status_from_store(call, res);
 	else
-		send_object(call->req, 200, res->object);
+		response_send_json_text(call->req, 200, res->object, strlen(res->object));
 }
 
 /* ---- list ---- */
@@ -220,7 +207,7 @@ static void list_done(void *ctx, const struct store_result *res)
 		buf_append_str(&out, res->items[i].object);
 	}
 	buf_append_str(&out, "]}");
-	response_send(req, 200, "application/json", out.data, out.len);
+	response_send_json_text(req, 200, out.data, out.len);
 	buf_free(&out);
 }
 
@@ -469,7 +456,8 @@ static void write_done(void *ctx, const struct store_result *res)
 	if (res->status != STORE_OK)
 		status_from_store(call, res);
 	else
-		send_object(call->req, call->ok_status, res->object);
+		response_send_json_text(call->req, call->ok_status, res->object,
+					strlen(res->object));
 }
 
 static void create_write(struct rest_call *call)

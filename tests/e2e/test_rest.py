@@ -49,6 +49,9 @@ class RestTest(ServerTest):
         self.assertEqual(err["details"], {"name": "crud", "kind": "configmaps"})
         status, got = self.call("GET", base + "/crud")
         self.assertEqual((status, got["metadata"]["uid"]), (200, meta["uid"]))
+        status, _, raw = self.server.request("GET", base + "/crud?pretty=true")
+        self.assertIn(b'\n  "metadata": {', raw)
+        self.assertEqual(json.loads(raw), got)
         # Update with the current resourceVersion; then a stale one conflicts.
         status, updated = self.call("PUT", base + "/crud", configmap("crud", data={"k": "w"}, rv=meta["resourceVersion"]))
         self.assertEqual(status, 200)
