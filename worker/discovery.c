@@ -298,24 +298,13 @@ static void serve_aggregated(struct request *req, const char *version, bool core
 	free(text);
 }
 
-static void not_found(struct request *req)
-{
-	response_send_status_details(req, 404, "NotFound",
-				     "the server could not find the requested resource",
-				     json_object());
-}
-
 void discovery_serve(struct request *req)
 {
 	const struct route *r = &req->route;
 	const char *aggregated = wants_aggregated(req);
 
 	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		response_send_status_details(
-		    req, 405, "MethodNotAllowed",
-		    arena_printf(&req->arena, "the server does not allow this method on the "
-					      "requested resource"),
-		    json_object());
+		response_send_method_not_allowed(req);
 		return;
 	}
 	switch (r->kind) {
@@ -350,7 +339,7 @@ void discovery_serve(struct request *req)
 		json_t *g;
 
 		if (!*r->group || !group_known(r->group)) {
-			not_found(req);
+			response_send_not_found(req);
 			return;
 		}
 		g = api_group(req, r->group);
@@ -361,12 +350,12 @@ void discovery_serve(struct request *req)
 	}
 	case ROUTE_GROUP_VERSION:
 		if (!version_known(r->group, r->version)) {
-			not_found(req);
+			response_send_not_found(req);
 			return;
 		}
 		response_send_json(req, 200, api_resource_list(req, r->group, r->version));
 		return;
 	default:
-		not_found(req);
+		response_send_not_found(req);
 	}
 }

@@ -16,13 +16,6 @@
 #include "worker/worker.h"
 #include "worker/nonresource.h"
 
-static void not_found(struct request *req)
-{
-	response_send_status_details(req, 404, "NotFound",
-				     "the server could not find the requested resource",
-				     json_object());
-}
-
 /* Until the authorizers arrive: authenticated users may do anything, and
  * anonymous users may read what kube-apiserver's system:public-info-viewer
  * role grants them. */
@@ -69,7 +62,7 @@ void dispatch(struct request *req)
 	switch (req->route.kind) {
 	case ROUTE_NON_RESOURCE:
 		if (!nonresource_serve(req))
-			not_found(req);
+			response_send_not_found(req);
 		return;
 	case ROUTE_API_ROOT:
 	case ROUTE_APIS_ROOT:

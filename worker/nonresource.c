@@ -102,9 +102,7 @@ static void serve_health(struct request *req, const char *endpoint, const char *
 		}
 	}
 	if (single) {
-		response_send_status_details(req, 404, "NotFound",
-					     "the server could not find the requested resource",
-					     json_object());
+		response_send_not_found(req);
 	} else if (failed) {
 		buf_printf(&out, "%s check failed\n", endpoint);
 		send_text(req, 500, arena_strdup(&req->arena, out.data));

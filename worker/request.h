@@ -77,6 +77,11 @@ void response_send_status(struct request *req, int code, const char *reason, con
 void response_send_status_details(struct request *req, int code, const char *reason,
 				  const char *message, json_t *details);
 
+/* kube-apiserver's answers for a path it does not serve (404 NotFound) and
+ * a verb a resource does not allow (405 MethodNotAllowed). */
+void response_send_not_found(struct request *req);
+void response_send_method_not_allowed(struct request *req);
+
 /* Chunked streaming (watches). Each write is sent as one chunk. */
 void response_stream_start(struct request *req, int status, const char *content_type);
 void response_stream_write(struct request *req, const char *data, size_t len);

@@ -216,6 +216,20 @@ void response_send_status_details(struct request *req, int code, const char *rea
 	response_send_json(req, code, status);
 }
 
+void response_send_not_found(struct request *req)
+{
+	response_send_status_details(req, 404, "NotFound",
+				     "the server could not find the requested resource",
+				     json_object());
+}
+
+void response_send_method_not_allowed(struct request *req)
+{
+	response_send_status_details(
+	    req, 405, "MethodNotAllowed",
+	    "the server does not allow this method on the requested resource", json_object());
+}
+
 void response_stream_start(struct request *req, int status, const char *content_type)
 {
 	req->streaming = true;

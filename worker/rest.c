@@ -676,9 +676,7 @@ void rest_serve(struct request *req)
 	bool scoped = *r->namespace && !(strcmp(r->resource, "namespaces") == 0 && !*r->group);
 
 	if (!rt || *r->subresource || (scoped && !rt->namespaced)) {
-		response_send_status_details(req, 404, "NotFound",
-					     "the server could not find the requested resource",
-					     json_object());
+		response_send_not_found(req);
 		return;
 	}
 	call = arena_alloc(&req->arena, sizeof(*call));
@@ -689,11 +687,7 @@ void rest_serve(struct request *req)
 				       r->name};
 	if (!string_list_has(&rt->verbs, r->verb) ||
 	    (rt->namespaced && !scoped && strcmp(r->verb, "list") != 0)) {
-		response_send_status_details(
-		    req, 405, "MethodNotAllowed",
-		    arena_printf(&req->arena, "the server does not allow this method on the "
-					      "requested resource"),
-		    json_object());
+		response_send_method_not_allowed(req);
 		return;
 	}
 	if (strcmp(r->verb, "get") == 0 && named)
@@ -707,9 +701,5 @@ void rest_serve(struct request *req)
 	else if (strcmp(r->verb, "delete") == 0 && named)
 		rest_delete(call);
 	else
-		response_send_status_details(
-		    req, 405, "MethodNotAllowed",
-		    arena_printf(&req->arena, "the server does not allow this method on the "
-					      "requested resource"),
-		    json_object());
+		response_send_method_not_allowed(req);
 }
