@@ -79,3 +79,24 @@ void buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+void buf_append_json_string(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	buf_append(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			char esc[2] = {'\\', (char)*p};
+
+			buf_append(b, esc, 2);
+		} else if (*p < 0x20) {
+			char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+
+			buf_append(b, esc, 6);
+		} else {
+			buf_append(b, p, 1);
+		}
+	}
+	buf_append(b, "\"", 1);
+}

@@ -21,6 +21,8 @@ void buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const void *data, size_t len);
 void buf_append_str(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as a JSON string, quoted and escaped (RFC 8259). */
+void buf_append_json_string(struct buf *b, const char *s);
 /* Drops the first n bytes, moving the rest to the front. */
 void buf_consume(struct buf *b, size_t n);
 void buf_reset(struct buf *b);

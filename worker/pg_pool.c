@@ -61,6 +61,8 @@ struct pg_pool {
 	int num_statements;
 	struct pg_query *queue_head, *queue_tail;
 	char last_error[256];
+	void *user;
+	void (*user_free)(void *user);
 };
 
 static void pg_conn_start(struct pg_conn *c);
@@ -438,6 +440,17 @@ struct pg_pool *pg_pool_new(struct event_loop *loop, const char *dsn, int size,
 	return pool;
 }
 
+void pg_pool_set_user(struct pg_pool *pool, void *user, void (*free_fn)(void *user))
+{
+	pool->user = user;
+	pool->user_free = free_fn;
+}
+
+void *pg_pool_user(const struct pg_pool *pool)
+{
+	return pool->user;
+}
+
 void pg_pool_free(struct pg_pool *pool)
 {
 	for (int i = 0; i < pool->size; i++) {
@@ -460,6 +473,9 @@ void pg_pool_free(struct pg_pool *pool)
 		pool->queue_head = q->next;
 		query_finish(q, NULL, "shutting down");
 	}
+	/* Last: the callbacks above may still use it. */
+	if (pool->user_free)
+		pool->user_free(pool->user);
 	free(pool->conns);
 	free(pool->dsn);
 	free(pool);

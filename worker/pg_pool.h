@@ -46,6 +46,13 @@ void pg_pool_free(struct pg_pool *pool);
 void pg_pool_query(struct pg_pool *pool, const struct pg_statement *stmt, const char *sql,
 		   int num_params, const char *const *params, pg_result_fn fn, void *ctx);
 
+/*
+ * One pointer of the pool's user (the store keeps its write batcher here),
+ * with a function pg_pool_free calls on it first.
+ */
+void pg_pool_set_user(struct pg_pool *pool, void *user, void (*free_fn)(void *user));
+void *pg_pool_user(const struct pg_pool *pool);
+
 /* At least one connection is open and answered its last ping. */
 bool pg_pool_ready(const struct pg_pool *pool);
 /* The last connection error, for logs ("" if none). */

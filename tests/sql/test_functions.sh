@@ -234,6 +234,64 @@ BEGIN
     RETURN outcome;
 END $$;
 
+-- The same random writes as t.write, on k distinct keys in one
+-- pgkube.write_batch call; outcomes recorded the same way.
+CREATE FUNCTION t.write_batch(g text, r text, ns text, k integer) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    ops     jsonb := '[]';
+    names   text[];
+    kinds   text[] := '{}';
+    n       text;
+    op      integer;
+    cur_rv  bigint;
+    cur_uid uuid;
+    u       uuid;
+    obj     jsonb;
+    res     record;
+BEGIN
+    SELECT array_agg(DISTINCT 'cm-' || (1 + floor(random() * 300))::int) INTO names
+      FROM generate_series(1, k);
+    FOREACH n IN ARRAY names LOOP
+        op := 1 + floor(random() * 10)::int;
+        SELECT o.rv, o.uid INTO cur_rv, cur_uid FROM pgkube.objects o
+         WHERE o.api_group = g AND o.resource = r AND o.namespace = ns AND o.name = n;
+        u := CASE WHEN cur_uid IS NULL OR op = 1 THEN gen_random_uuid() ELSE cur_uid END;
+        obj := jsonb_build_object('apiVersion', 'v1', 'kind', 'Thing',
+                 'metadata', jsonb_build_object('name', n, 'namespace', ns, 'uid', u),
+                 'data', jsonb_build_object('x', md5(random()::text)));
+        IF cur_rv IS NULL OR op = 1 THEN
+            ops := ops || jsonb_build_array(jsonb_build_object('op', 'create', 'group', g, 'resource', r,
+                     'namespace', ns, 'name', n, 'uid', u, 'object', obj));
+            kinds := kinds || 'created'::text;
+        ELSIF op <= 5 THEN
+            ops := ops || jsonb_build_array(jsonb_build_object('op', 'update', 'group', g, 'resource', r,
+                     'namespace', ns, 'name', n, 'rv', cur_rv, 'object', obj));
+            kinds := kinds || 'updated'::text;
+        ELSIF op = 6 THEN
+            ops := ops || jsonb_build_array(jsonb_build_object('op', 'update', 'group', g, 'resource', r,
+                     'namespace', ns, 'name', n, 'rv', cur_rv - 1, 'object', obj));
+            kinds := kinds || 'updated-stale'::text;
+        ELSIF op = 8 THEN
+            ops := ops || jsonb_build_array(jsonb_build_object('op', 'delete', 'group', g, 'resource', r,
+                     'namespace', ns, 'name', n, 'rv', 0, 'uid', gen_random_uuid()));
+            kinds := kinds || 'deleted-wrong-uid'::text;
+        ELSE
+            ops := ops || jsonb_build_array(jsonb_build_object('op', 'delete', 'group', g, 'resource', r,
+                     'namespace', ns, 'name', n, 'rv', cur_rv, 'uid', cur_uid));
+            kinds := kinds || 'deleted'::text;
+        END IF;
+    END LOOP;
+    FOR res IN SELECT * FROM pgkube.write_batch(ops) LOOP
+        INSERT INTO t.outcomes VALUES (g, r, ns, names[res.idx + 1],
+            CASE coalesce(res.sqlstate, 'ok')
+                WHEN 'ok' THEN kinds[res.idx + 1]
+                WHEN '23505' THEN 'exists' WHEN 'PGK04' THEN 'missing'
+                WHEN 'PGK09' THEN 'conflict' WHEN 'PGK10' THEN 'uid' END);
+    END LOOP;
+    RETURN jsonb_array_length(ops);
+END $$;
+
 -- The invariants of the log and the current state. With contiguous, the
 -- rvs must run without a gap from the first row to the counter (no
 -- compaction yet).
@@ -457,6 +515,56 @@ SELECT t.eq((SELECT format('%s %s', type, encrypted) FROM pgkube.changes WHERE r
 SELECT t.check_log(true);
 SQL
 
+section "write_batch: group commit, each write on its own" <<'SQL'
+\set cm '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b","namespace":"default"}}'
+SELECT rv AS b0 FROM pgkube.create_object('', 'configmaps', 'default', 'b-upd', gen_random_uuid(), :'cm', NULL) \gset
+SELECT rv AS b1 FROM pgkube.create_object('', 'configmaps', 'default', 'b-del', '44444444-4444-4444-4444-444444444444', :'cm', NULL) \gset
+CREATE TEMP TABLE batch_out AS
+SELECT * FROM pgkube.write_batch(jsonb_build_array(
+    jsonb_build_object('op', 'create', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-new', 'uid', '55555555-5555-5555-5555-555555555555', 'rv', 0, 'object', :'cm'::jsonb),
+    jsonb_build_object('op', 'create', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-upd', 'uid', gen_random_uuid(), 'rv', 0, 'object', :'cm'::jsonb),
+    jsonb_build_object('op', 'update', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-upd', 'rv', :b0, 'object', jsonb_set(:'cm', '{data}', '{"k":"v"}')),
+    jsonb_build_object('op', 'update', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-del', 'rv', :b0, 'object', :'cm'::jsonb),
+    jsonb_build_object('op', 'update', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'nope', 'rv', 0, 'object', :'cm'::jsonb),
+    jsonb_build_object('op', 'delete', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-del', 'rv', 0, 'uid', '66666666-6666-6666-6666-666666666666'),
+    jsonb_build_object('op', 'delete', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'zz-missing', 'rv', 0, 'uid', NULL)));
+SELECT t.eq(array_agg(format('%s %s %s %s', idx, rv - :b1, sqlstate, detail) ORDER BY idx),
+            ARRAY['0 1  ', '1  23505 Key (api_group, resource, namespace, name) already exists.',
+                  '2 2  ', '3  PGK09 current rv ' || :b1, '4  PGK04 not found',
+                  '5  PGK10 current uid 44444444-4444-4444-4444-444444444444', '6  PGK04 not found'],
+            'one row per write: consecutive rvs for the successes, in p_ops order')
+  FROM batch_out;
+SELECT t.eq(pgkube.current_rv(), :b1 + 2, 'failed writes of a batch consumed no rv');
+SELECT t.eq((SELECT object -> 'metadata' ->> 'resourceVersion' FROM batch_out WHERE idx = 2), (:b1 + 2)::text,
+            'returned object carries its rv');
+SELECT t.eq((SELECT object -> 'data' ->> 'k' FROM pgkube.objects WHERE name = 'b-upd'), 'v', 'update stored');
+SELECT t.eq((SELECT format('%s %s %s', uid, rv, created_rv) FROM pgkube.objects WHERE name = 'b-new'),
+            format('55555555-5555-5555-5555-555555555555 %s %s', :b1 + 1, :b1 + 1), 'create stored');
+-- the next batch deletes with the right preconditions and updates twice in one transaction's reach
+SELECT t.eq(array_agg(format('%s %s %s', idx, rv - :b1, object -> 'metadata' ->> 'name') ORDER BY idx),
+            ARRAY['0 3 b', '1 4 b'], 'delete and update in one batch')
+  FROM pgkube.write_batch(jsonb_build_array(
+    jsonb_build_object('op', 'delete', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-del', 'rv', :b1, 'uid', '44444444-4444-4444-4444-444444444444'),
+    jsonb_build_object('op', 'update', 'group', '', 'resource', 'configmaps', 'namespace', 'default',
+                       'name', 'b-new', 'rv', :b1 + 1, 'object', :'cm'::jsonb)));
+SELECT t.eq(array_agg(format('%s %s %s', rv - :b1, type, name) ORDER BY rv),
+            ARRAY['1 ADDED b-new', '2 MODIFIED b-upd', '3 DELETED b-del', '4 MODIFIED b-new'],
+            'change log of the batches') FROM pgkube.changes WHERE rv > :b1;
+SELECT t.eq((SELECT prev_rv FROM pgkube.changes WHERE rv = :b1 + 3), :b1::bigint, 'DELETED prev_rv');
+SELECT t.eq(count(*), 0::bigint, 'an empty batch writes nothing') FROM pgkube.write_batch('[]');
+SELECT t.expect_error($$SELECT pgkube.write_batch('{}')$$, '22023');
+SELECT t.expect_error($$SELECT pgkube.write_batch('[{"op":"upsert","group":"","resource":"x","namespace":"","name":"y"}]')$$, '22023');
+SELECT t.check_log(true);
+SQL
+
 # ---------------------------------------------------------------------------
 # A failing write must fail before it asks for the counter: with the counter
 # row locked by another session, failures come back at once (not as a lock
@@ -527,15 +635,19 @@ notify_test
 
 # ---------------------------------------------------------------------------
 # Concurrency: 8 clients write random keys (creates, updates, stale updates,
-# deletes) for 5 s while a poller reads the log as a watch hub does, "rows
-# after the last rv seen, in rv order": commit order = rv order means it must
-# never see rv N+1 before N.
+# deletes, one at a time and in pgkube.write_batch batches) for 5 s while a
+# poller reads the log as a watch hub does, "rows after the last rv seen, in
+# rv order": commit order = rv order means it must never see rv N+1 before N.
 concurrency_test() {
 	local script=$TMP/bench.sql poller_out=$TMP/poller.out bench_out=$TMP/pgbench.out poller_pid status=0
 	cat >"$script" <<-'EOF'
 		\set n random(1, 300)
 		\set op random(1, 10)
 		SELECT t.write('', 'configmaps', 'bench', 'cm-' || :n, :op);
+	EOF
+	cat >"$script.batch" <<-'EOF'
+		\set k random(2, 8)
+		SELECT t.write_batch('', 'configmaps', 'bench', :k);
 	EOF
 	psql_test >"$poller_out" 2>&1 <<-'SQL' &
 		DO $$
@@ -566,7 +678,7 @@ concurrency_test() {
 	poller_pid=$!
 	sleep 0.5
 	checks=$((checks + 1))
-	if "$PGBENCH" -n -c 8 -j 2 -T 5 -f "$script" "$TDSN" >"$bench_out" 2>&1 &&
+	if "$PGBENCH" -n -c 8 -j 2 -T 5 -f "$script" -f "$script.batch" "$TDSN" >"$bench_out" 2>&1 &&
 		grep -q 'number of failed transactions: 0 ' "$bench_out"; then
 		echo "ok   - pgbench: $(grep -E '^(number of transactions actually processed|tps)' "$bench_out" | tr '\n' ';')"
 	else

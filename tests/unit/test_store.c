@@ -420,6 +420,93 @@ START_TEST(test_concurrent_creates_one_exists)
 }
 END_TEST
 
+/* Many writes issued at once through one pool: they go out in group-commit
+ * batches (several change rows share a transaction id), and each write still
+ * gets its own answer: creates of a taken name AlreadyExists, stale updates
+ * Conflict, deletes of missing objects NotFound, two writes to one key in
+ * issue order. */
+START_TEST(test_writes_issued_together_are_batched)
+{
+	enum { N = 60 };
+	struct outcome o[N] = {{0}}, u1 = {0}, u2 = {0};
+	struct store_key keys[N], hot = key("ns", "b-0");
+	char *json[N], *j1, *j2, uid[64];
+	PGconn *pg;
+	struct outcome first;
+
+	setup_pool("store_batch");
+	first = do_create("ns", "taken", "0");
+	ck_assert_int_eq(first.status, STORE_OK);
+	for (int i = 0; i < N; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), i % 10 == 9 ? "taken" : "b-%d", i);
+		keys[i] = key("ns", strdup(name));
+		json[i] = configmap_json("ns", name, "v");
+		snprintf(uid, sizeof(uid), "00000000-0000-4000-8000-1%011d", i);
+		if (i % 10 == 8)
+			store_update(pool, &keys[i], first.rv + 1000, json[i], on_result, &o[i]);
+		else if (i % 10 == 7)
+			store_delete(pool, &keys[i], 0, NULL, on_result, &o[i]);
+		else
+			store_create(pool, &keys[i], uid, json[i], on_result, &o[i]);
+	}
+	/* Two updates of one key created above: they must apply in order. */
+	j1 = configmap_json("ns", "b-0", "one");
+	j2 = configmap_json("ns", "b-0", "two");
+	store_update(pool, &hot, 0, j1, on_result, &u1);
+	store_update(pool, &hot, 0, j2, on_result, &u2);
+	for (int i = 0; i < N; i++)
+		wait_for(&o[i]);
+	wait_for(&u1);
+	wait_for(&u2);
+	for (int i = 0; i < N; i++) {
+		enum store_status want = i % 10 == 9   ? STORE_EXISTS
+					 : i % 10 == 8 ? STORE_NOT_FOUND
+					 : i % 10 == 7 ? STORE_NOT_FOUND
+						       : STORE_OK;
+
+		ck_assert_msg(o[i].status == want, "write %d: status %d, want %d", i, o[i].status,
+			      want);
+		if (want == STORE_OK) {
+			char rv[32];
+
+			snprintf(rv, sizeof(rv), "%lld", (long long)o[i].rv);
+			ck_assert_str_eq(object_rv(o[i].object), rv);
+		}
+	}
+	ck_assert_int_eq(u1.status, STORE_OK);
+	ck_assert_int_eq(u2.status, STORE_OK);
+	ck_assert_int_gt(u2.rv, u1.rv);
+	ck_assert_str_eq(data_value(u2.object), "two");
+	outcome_free(&first);
+	first = do_get("ns", "b-0");
+	ck_assert_str_eq(data_value(first.object), "two");
+
+	pg = pg_fixture_connect(dsn);
+	/* 1 + 42 creates + 2 updates; every rv once, no gap */
+	ck_assert_int_eq(pg_fixture_int(pg, "SELECT count(*) FROM pgkube.changes"), 45);
+	ck_assert_int_eq(pg_fixture_int(pg, "SELECT max(rv) - min(rv) + 1 FROM pgkube.changes"),
+			 45);
+	ck_assert_int_eq(pg_fixture_int(pg, "SELECT count(DISTINCT rv) FROM pgkube.changes"), 45);
+	/* batched: fewer transactions than writes */
+	ck_assert_int_lt(
+	    pg_fixture_int(pg, "SELECT count(DISTINCT xmin::text) FROM pgkube.changes"), 20);
+	PQfinish(pg);
+	for (int i = 0; i < N; i++) {
+		free((char *)keys[i].name);
+		free(json[i]);
+		outcome_free(&o[i]);
+	}
+	free(j1);
+	free(j2);
+	outcome_free(&u1);
+	outcome_free(&u2);
+	outcome_free(&first);
+	teardown_pool();
+}
+END_TEST
+
 /* Several processes write at once while a listener collects notifications:
  * the log has no gap, and notifications arrive in resourceVersion order. */
 START_TEST(test_commit_order_is_rv_order)
@@ -768,6 +855,7 @@ int main(void)
 	tcase_add_test(tc, test_crud_and_errors);
 	tcase_add_test(tc, test_concurrent_updates_one_winner);
 	tcase_add_test(tc, test_concurrent_creates_one_exists);
+	tcase_add_test(tc, test_writes_issued_together_are_batched);
 	tcase_add_test(tc, test_commit_order_is_rv_order);
 	tcase_add_test(tc, test_paginated_list_is_one_snapshot_while_writes_go_on);
 	tcase_add_test(tc, test_list_at_rv_across_compaction);
