@@ -90,7 +90,10 @@ class RestTest(ServerTest):
                                 {"preconditions": {"uid": "00000000-0000-4000-8000-000000000000"}})
         self.assertEqual((status, err["reason"]), (409, "Conflict"))
         status, gone = self.call("DELETE", base + "/crud")
-        self.assertEqual((status, gone["metadata"]["name"]), (200, "crud"))
+        # ConfigMaps answer a deletion with a Status (pods, for one, with the object).
+        self.assertEqual((status, gone["kind"], gone["status"], gone["details"]["name"], gone["details"]["kind"]),
+                         (200, "Status", "Success", "crud", "configmaps"))
+        self.assertRegex(gone["details"]["uid"], r"^[0-9a-f-]{36}$")
         status, err = self.call("GET", base + "/crud")
         self.assertEqual((status, err["reason"], err["message"]), (404, "NotFound", 'configmaps "crud" not found'))
         status, err = self.call("GET", "/apis/apps/v1/namespaces/default/deployments/none")

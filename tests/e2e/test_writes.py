@@ -1,0 +1,194 @@
+"""The write verbs beyond plain CRUD: the status subresource, finalizers and
+graceful deletion, deletecollection, dryRun, delete preconditions, and
+unconditional updates racing each other (the server retries them)."""
+import json
+import threading
+import unittest
+
+from harness import ServerTest
+
+
+def configmap(name, labels=None, finalizers=None, data=None):
+    meta = {"name": name}
+    if labels:
+        meta["labels"] = labels
+    if finalizers:
+        meta["finalizers"] = finalizers
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta, "data": data or {"k": "v"}}
+
+
+def deployment(name, replicas=1, status=None):
+    obj = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+           "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                    "template": {"metadata": {"labels": {"app": name}},
+                                 "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+    if status:
+        obj["status"] = status
+    return obj
+
+
+class WritesTest(ServerTest):
+
+    def call(self, method, path, body=None):
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        data = json.dumps(body) if body is not None else None
+        status, _, out = self.server.request(method, path, body=data, headers=headers)
+        return status, json.loads(out) if out else None
+
+    def test_status_subresource_and_generation(self):
+        base = "/apis/apps/v1/namespaces/default/deployments"
+        status, d = self.call("POST", base, deployment("st"))
+        self.assertEqual((status, d["metadata"]["generation"]), (201, 1))
+        # The status subresource changes the status alone.
+        d["status"] = {"replicas": 3, "readyReplicas": 2}
+        d["spec"]["replicas"] = 7
+        d["metadata"]["labels"] = {"sneaky": "yes"}
+        status, s = self.call("PUT", base + "/st/status", d)
+        self.assertEqual(status, 200)
+        self.assertEqual(s["status"], {"replicas": 3, "readyReplicas": 2})
+        self.assertEqual(s["spec"]["replicas"], 1)
+        self.assertNotIn("labels", s["metadata"])
+        self.assertEqual(s["metadata"]["generation"], 1)
+        status, got = self.call("GET", base + "/st/status")
+        self.assertEqual((status, got["status"]), (200, s["status"]))
+        # The main resource changes everything but the status; a spec change
+        # bumps the generation, a label change does not.
+        s["status"] = {"replicas": 99}
+        s["metadata"]["labels"] = {"a": "b"}
+        status, m = self.call("PUT", base + "/st", s)
+        self.assertEqual((status, m["status"], m["metadata"]["labels"], m["metadata"]["generation"]),
+                         (200, {"replicas": 3, "readyReplicas": 2}, {"a": "b"}, 1))
+        m["spec"]["replicas"] = 5
+        status, m2 = self.call("PUT", base + "/st", m)
+        self.assertEqual((status, m2["spec"]["replicas"], m2["metadata"]["generation"]), (200, 5, 2))
+        # An update that changes nothing writes nothing.
+        status, m3 = self.call("PUT", base + "/st", m2)
+        self.assertEqual((status, m3["metadata"]["resourceVersion"]), (200, m2["metadata"]["resourceVersion"]))
+        # Subresources that are not served, and verbs a subresource lacks.
+        self.assertEqual(self.call("GET", base + "/st/scalez")[0], 404)
+        self.assertEqual(self.call("POST", base + "/st/status", m2)[0], 405)
+
+    def test_finalizers_hold_a_deleted_object_until_the_last_goes(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        status, _ = self.call("POST", base, configmap("fin", finalizers=["example.com/hold"]))
+        self.assertEqual(status, 201)
+        status, marked = self.call("DELETE", base + "/fin")
+        self.assertEqual(status, 200)
+        self.assertEqual(marked["kind"], "ConfigMap")
+        self.assertRegex(marked["metadata"]["deletionTimestamp"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(marked["metadata"]["deletionGracePeriodSeconds"], 0)
+        status, again = self.call("DELETE", base + "/fin")
+        self.assertEqual((status, again["metadata"]["resourceVersion"]), (200, marked["metadata"]["resourceVersion"]))
+        status, got = self.call("GET", base + "/fin")
+        self.assertEqual((status, got["metadata"]["deletionTimestamp"]), (200, marked["metadata"]["deletionTimestamp"]))
+        # An update cannot take the deletion back.
+        del got["metadata"]["deletionTimestamp"]
+        got["data"] = {"k": "changed"}
+        status, upd = self.call("PUT", base + "/fin", got)
+        self.assertEqual((status, upd["metadata"]["deletionTimestamp"]), (200, marked["metadata"]["deletionTimestamp"]))
+        # Removing the last finalizer removes the object.
+        upd["metadata"]["finalizers"] = []
+        status, _ = self.call("PUT", base + "/fin", upd)
+        self.assertEqual(status, 200)
+        self.assertEqual(self.call("GET", base + "/fin")[0], 404)
+
+    def test_orphan_propagation_adds_its_finalizer(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        self.assertEqual(self.call("POST", base, configmap("orph"))[0], 201)
+        status, marked = self.call("DELETE", base + "/orph", {"propagationPolicy": "Orphan"})
+        self.assertEqual((status, marked["metadata"]["finalizers"]), (200, ["orphan"]))
+        status, err = self.call("DELETE", base + "/orph?propagationPolicy=Sideways")
+        self.assertEqual((status, err["reason"]), (422, "Invalid"))
+        self.assertIn('Unsupported value: "Sideways"', err["message"])
+
+    def test_pods_bound_to_a_node_are_deleted_gracefully(self):
+        base = "/api/v1/namespaces/default/pods"
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bound"},
+               "spec": {"nodeName": "node-1", "terminationGracePeriodSeconds": 45,
+                        "containers": [{"name": "c", "image": "nginx"}]},
+               "status": {"phase": "Running"}}
+        status, created = self.call("POST", base, pod)
+        self.assertEqual(status, 201)
+        created["status"] = {"phase": "Running"}
+        self.assertEqual(self.call("PUT", base + "/bound/status", created)[0], 200)
+        status, marked = self.call("DELETE", base + "/bound")
+        self.assertEqual((status, marked["kind"], marked["metadata"]["deletionGracePeriodSeconds"]), (200, "Pod", 45))
+        self.assertEqual(self.call("GET", base + "/bound")[0], 200)
+        status, gone = self.call("DELETE", base + "/bound", {"gracePeriodSeconds": 0})
+        self.assertEqual((status, gone["kind"], gone["metadata"]["name"]), (200, "Pod", "bound"))
+        self.assertEqual(self.call("GET", base + "/bound")[0], 404)
+        # Never scheduled: deleted at once, and a pod deletion answers with the pod.
+        del pod["spec"]["nodeName"]
+        pod["metadata"]["name"] = "unbound"
+        self.assertEqual(self.call("POST", base, pod)[0], 201)
+        status, gone = self.call("DELETE", base + "/unbound")
+        self.assertEqual((status, gone["kind"]), (200, "Pod"))
+        self.assertEqual(self.call("GET", base + "/unbound")[0], 404)
+
+    def test_deletecollection_with_a_selector(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        for i in range(6):
+            self.assertEqual(self.call("POST", base, configmap("dc-%d" % i, {"batch": "dc" if i < 4 else "keep"}))[0], 201)
+        status, out = self.call("DELETE", base + "?labelSelector=batch%3Ddc")
+        self.assertEqual((status, out["kind"], out["apiVersion"]), (200, "ConfigMapList", "v1"))
+        self.assertEqual(sorted(i["metadata"]["name"] for i in out["items"]), ["dc-0", "dc-1", "dc-2", "dc-3"])
+        status, rest = self.call("GET", base + "?labelSelector=batch+in+(dc,keep)")
+        self.assertEqual(sorted(i["metadata"]["name"] for i in rest["items"]), ["dc-4", "dc-5"])
+        self.assertEqual(self.call("DELETE", base + "?labelSelector=a+in")[0], 400)
+
+    def test_dry_run_writes_nothing(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        status, dry = self.call("POST", base + "?dryRun=All", configmap("dry"))
+        self.assertEqual(status, 201)
+        self.assertRegex(dry["metadata"]["uid"], r"^[0-9a-f-]{36}$")
+        self.assertNotIn("resourceVersion", dry["metadata"])
+        self.assertEqual(self.call("GET", base + "/dry")[0], 404)
+        status, real = self.call("POST", base, configmap("dry"))
+        self.assertEqual(status, 201)
+        real["data"] = {"k": "dry"}
+        status, upd = self.call("PUT", base + "/dry?dryRun=All", real)
+        self.assertEqual((status, upd["data"]), (200, {"k": "dry"}))
+        status, got = self.call("GET", base + "/dry")
+        self.assertEqual((got["data"], got["metadata"]["resourceVersion"]), ({"k": "v"}, real["metadata"]["resourceVersion"]))
+        self.assertEqual(self.call("DELETE", base + "/dry?dryRun=All")[0], 200)
+        self.assertEqual(self.call("GET", base + "/dry")[0], 200)
+        status, err = self.call("POST", base + "?dryRun=Some", configmap("dry2"))
+        self.assertEqual((status, err["reason"], err["message"]), (400, "BadRequest", "Invalid dry run value: Some"))
+
+    def test_delete_preconditions_messages(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        status, cm = self.call("POST", base, configmap("pre"))
+        uid, rv = cm["metadata"]["uid"], cm["metadata"]["resourceVersion"]
+        status, err = self.call("DELETE", base + "/pre", {"preconditions": {"resourceVersion": "1"}})
+        self.assertEqual((status, err["reason"]), (409, "Conflict"))
+        self.assertEqual(err["message"], 'Operation cannot be fulfilled on ConfigMap "pre": the ResourceVersion in the '
+                         'precondition (1) does not match the ResourceVersion in record (%s). The object might have '
+                         'been modified' % rv)
+        other = "00000000-0000-4000-8000-000000000000"
+        status, err = self.call("DELETE", base + "/pre", {"preconditions": {"uid": other}})
+        self.assertEqual(err["message"], 'Operation cannot be fulfilled on ConfigMap "pre": the UID in the precondition '
+                         '(%s) does not match the UID in record (%s). The object might have been deleted and then '
+                         'recreated' % (other, uid))
+        status, ok = self.call("DELETE", base + "/pre", {"preconditions": {"uid": uid, "resourceVersion": rv}})
+        self.assertEqual((status, ok["status"]), (200, "Success"))
+
+    def test_racing_unconditional_updates_all_succeed(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        self.assertEqual(self.call("POST", base, configmap("race"))[0], 201)
+        results = []
+
+        def writer(n):
+            for i in range(10):
+                body = configmap("race", data={"w%d" % n: str(i)})
+                results.append(self.call("PUT", base + "/race", body)[0])
+
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results, [200] * 60)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,71 @@
+/*
+ * rest_internal.h - what rest.c (dispatch, reads) and rest_write.c (the
+ * write verbs) share.
+ */
+#ifndef PGKUBE_REST_INTERNAL_H
+#define PGKUBE_REST_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shared/registry.h"
+#include "worker/request.h"
+#include "worker/store.h"
+
+/* An error a write step found, answered (or collected) by its caller. */
+struct rest_error {
+	int code;
+	const char *reason;
+	const char *message;
+	json_t *details; /* owned; NULL = none */
+};
+
+struct rest_call {
+	struct request *req;
+	const struct resource_type *rt;
+	struct store_key key;
+	const char *subresource; /* "" or "status" */
+	json_t *body;		 /* create/update: the object to write */
+	int64_t expected_rv;	 /* precondition, 0 = none */
+	const char *expected_uid;
+	int ok_status; /* 201 for create, 200 otherwise */
+	bool dry_run;
+	bool count_remaining;
+	int limit;
+	/* delete options */
+	int64_t grace_seconds; /* -1 = not given */
+	const char *propagation;
+	/* read-modify-write */
+	int attempts;
+	int64_t current_rv;
+	struct rest_error err;
+	/* deletecollection: the collection call a per-object call reports to */
+	struct rest_call *parent;
+	json_t *collected; /* parent: the objects deleted or marked */
+	int pending;	   /* parent: per-object calls not finished */
+	bool listed;	   /* parent: the list has been answered */
+	bool failed;
+};
+
+/* "pods" or "deployments.apps", as upstream names a resource in messages. */
+const char *rest_qualified(struct rest_call *call);
+/* {"name", "group", "kind": resource} of an error's details. */
+json_t *rest_details(struct rest_call *call);
+/* Answers a store error as kube-apiserver would. */
+void rest_status_from_store(struct rest_call *call, const struct store_result *res);
+/* 422 Invalid with one cause. */
+void rest_invalid(struct rest_call *call, const char *name, const char *field, const char *message);
+/* Answers an object the store or a write produced, as JSON text. */
+void rest_send_object(struct rest_call *call, int code, const char *json);
+/* Parses ?dryRun; false when it answered 400. */
+bool rest_parse_dry_run(struct rest_call *call);
+/* The selector part of a list: false when it answered 400. */
+bool rest_add_selectors(struct rest_call *call, struct store_list_options *opts);
+
+void rest_create(struct rest_call *call);
+void rest_update(struct rest_call *call);
+void rest_delete(struct rest_call *call);
+void rest_delete_collection(struct rest_call *call);
+
+#endif

@@ -1,0 +1,844 @@
+/*
+ * rest_write.c - the write verbs of the generic REST engine: create,
+ * update (PUT, and PUT of the status subresource), delete and
+ * deletecollection, with dryRun, finalizers and graceful deletion.
+ *
+ * Everything that changes an existing object is a read-modify-write, as
+ * kube-apiserver's GuaranteedUpdate: read the object, compute the new state
+ * from it (a "transform"), write it with the read resourceVersion as the
+ * precondition, and start over when another writer got in between, unless
+ * the client itself named a resourceVersion (then a Conflict is the
+ * answer). A transform decides one of: write the new state, delete the
+ * object, leave it as it is, or fail.
+ */
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "shared/uuid.h"
+#include "worker/rest_internal.h"
+#include "worker/worker.h"
+
+#define MAX_ATTEMPTS 16 /* read-modify-write rounds lost to other writers */
+
+enum action {
+	ACT_ERROR,     /* call->err says why */
+	ACT_UNCHANGED, /* answer the current object */
+	ACT_WRITE,     /* store *next */
+	ACT_DELETE,    /* remove the object */
+};
+
+typedef enum action (*transform_fn)(struct rest_call *call, json_t *current, json_t **next);
+
+static void rmw_start(struct rest_call *call);
+
+static void set_error(struct rest_call *call, int code, const char *reason, const char *message,
+		      json_t *details)
+{
+	json_decref(call->err.details);
+	call->err = (struct rest_error){code, reason, message, details};
+}
+
+static void now_rfc3339(char *out, size_t len, int64_t offset_seconds)
+{
+	time_t now = time(NULL) + offset_seconds;
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool has_status_subresource(const struct resource_type *rt)
+{
+	return registry_find_subresource(rt, "status") != NULL;
+}
+
+/* The Kind, qualified by group, as upstream's delete preconditions name it. */
+static const char *qualified_kind(struct rest_call *call)
+{
+	return *call->rt->group
+		   ? arena_printf(&call->req->arena, "%s.%s", call->rt->kind, call->rt->group)
+		   : call->rt->kind;
+}
+
+/* ---- finishing a call: answer it, or report to the collection ---- */
+
+static void collection_item_done(struct rest_call *item, const char *object);
+
+static void finish_error(struct rest_call *call, const struct store_result *res)
+{
+	if (call->parent) {
+		bool gone = res && res->status == STORE_NOT_FOUND;
+
+		json_decref(call->err.details);
+		call->err.details = NULL;
+		if (!gone)
+			call->parent->failed = true;
+		collection_item_done(call, NULL);
+		return;
+	}
+	json_decref(call->body);
+	call->body = NULL;
+	if (res) {
+		rest_status_from_store(call, res);
+		return;
+	}
+	response_send_status_details(call->req, call->err.code, call->err.reason, call->err.message,
+				     call->err.details);
+}
+
+static void finish_object(struct rest_call *call, int code, const char *json)
+{
+	json_decref(call->body);
+	call->body = NULL;
+	if (call->parent) {
+		collection_item_done(call, json);
+		return;
+	}
+	rest_send_object(call, code, json);
+}
+
+/* ---- read-modify-write ---- */
+
+static enum action transform(struct rest_call *call, json_t *current, json_t **next);
+
+/* A deletion done: the object, or a Status of Success for kinds whose
+ * deletes do not return the object. */
+static void deleted(struct rest_call *call, const char *object)
+{
+	json_t *obj, *st;
+	char *text;
+
+	json_decref(call->body); /* an update that removed the last finalizer */
+	call->body = NULL;
+	if (call->parent || strcmp(call->rt->resource, "pods") == 0 ||
+	    strcmp(call->rt->resource, "serviceaccounts") == 0 ||
+	    strcmp(call->rt->resource, "storageclasses") == 0 ||
+	    strcmp(call->rt->resource, "namespaces") == 0) {
+		finish_object(call, 200, object);
+		return;
+	}
+	obj = json_loads(object, 0, NULL);
+	st = json_pack("{s:s, s:s, s:{}, s:s, s:{s:s, s:s, s:s}}", "kind", "Status", "apiVersion",
+		       "v1", "metadata", "status", "Success", "details", "name", call->key.name,
+		       "group", call->rt->group, "kind", call->rt->resource);
+	if (!*call->rt->group)
+		json_object_del(json_object_get(st, "details"), "group");
+	if (json_is_string(json_object_get(json_object_get(obj, "metadata"), "uid")))
+		json_object_set(json_object_get(st, "details"), "uid",
+				json_object_get(json_object_get(obj, "metadata"), "uid"));
+	json_decref(obj);
+	text = json_dumps(st, JSON_COMPACT);
+	json_decref(st);
+	rest_send_object(call, 200, arena_strdup(&call->req->arena, text));
+	free(text);
+}
+
+static void rmw_written(void *ctx, const struct store_result *res)
+{
+	struct rest_call *call = ctx;
+
+	if (res->status == STORE_CONFLICT && call->attempts < MAX_ATTEMPTS) {
+		rmw_start(call); /* someone else wrote in between: again */
+		return;
+	}
+	if (res->status != STORE_OK) {
+		finish_error(call, res);
+		return;
+	}
+	finish_object(call, call->ok_status, res->object);
+}
+
+static void rmw_deleted(void *ctx, const struct store_result *res)
+{
+	struct rest_call *call = ctx;
+
+	if (res->status == STORE_CONFLICT && call->attempts < MAX_ATTEMPTS) {
+		rmw_start(call);
+		return;
+	}
+	if (res->status != STORE_OK) {
+		finish_error(call, res);
+		return;
+	}
+	deleted(call, res->object);
+}
+
+static void rmw_read(void *ctx, const struct store_result *res)
+{
+	struct rest_call *call = ctx;
+	struct arena *a = &call->req->arena;
+	json_t *current, *next = NULL;
+	char *text;
+
+	if (res->status != STORE_OK) {
+		finish_error(call, res);
+		return;
+	}
+	current = json_loads(res->object, 0, NULL);
+	if (!json_is_object(current)) {
+		json_decref(current);
+		set_error(call, 500, "InternalError",
+			  "Internal error occurred: the stored object is not JSON", NULL);
+		finish_error(call, NULL);
+		return;
+	}
+	call->current_rv = res->rv;
+	switch (transform(call, current, &next)) {
+	case ACT_ERROR:
+		json_decref(current);
+		finish_error(call, NULL);
+		return;
+	case ACT_UNCHANGED:
+		json_decref(current);
+		finish_object(call, call->ok_status, res->object);
+		return;
+	case ACT_DELETE:
+		json_decref(current);
+		if (call->dry_run) {
+			deleted(call, res->object);
+			return;
+		}
+		store_delete(call->req->worker->pg, &call->key, res->rv, NULL, rmw_deleted, call);
+		return;
+	case ACT_WRITE:
+		break;
+	}
+	json_decref(current);
+	json_object_set_new(json_object_get(next, "metadata"), "resourceVersion",
+			    json_string(arena_printf(a, "%lld", (long long)res->rv)));
+	text = json_dumps(next, JSON_COMPACT);
+	json_decref(next);
+	if (call->dry_run)
+		finish_object(call, call->ok_status, arena_strdup(a, text));
+	else
+		store_update(call->req->worker->pg, &call->key, res->rv, text, rmw_written, call);
+	free(text);
+}
+
+static void rmw_start(struct rest_call *call)
+{
+	call->attempts++;
+	store_get(call->req->worker->pg, &call->key, rmw_read, call);
+}
+
+/* ---- update ---- */
+
+static json_t *meta_of(json_t *obj)
+{
+	return json_object_get(obj, "metadata");
+}
+
+static bool has_finalizers(json_t *obj)
+{
+	return json_array_size(json_object_get(meta_of(obj), "finalizers")) > 0;
+}
+
+static bool conflicts(struct rest_call *call)
+{
+	if (!call->expected_rv || call->expected_rv == call->current_rv)
+		return false;
+	set_error(call, 409, "Conflict",
+		  arena_printf(&call->req->arena,
+			       "Operation cannot be fulfilled on %s \"%s\": the object has been "
+			       "modified; please apply your changes to the latest version and try "
+			       "again",
+			       rest_qualified(call), call->key.name),
+		  rest_details(call));
+	return true;
+}
+
+/* The state after the update: what the body may change, on top of what it
+ * may not (kept from current). */
+static enum action update_transform(struct rest_call *call, json_t *current, json_t **next)
+{
+	json_t *obj, *meta, *cur_meta = meta_of(current);
+	static const char *const kept[] = {"uid", "creationTimestamp", "deletionTimestamp",
+					   "deletionGracePeriodSeconds", NULL};
+
+	if (conflicts(call))
+		return ACT_ERROR;
+	if (strcmp(call->subresource, "status") == 0) {
+		/* Only the status moves; metadata and spec stay as stored. */
+		obj = json_deep_copy(current);
+		if (json_object_get(call->body, "status"))
+			json_object_set(obj, "status", json_object_get(call->body, "status"));
+		else
+			json_object_del(obj, "status");
+	} else {
+		obj = json_deep_copy(call->body);
+		meta = meta_of(obj);
+		for (const char *const *f = kept; *f; f++) {
+			if (json_object_get(cur_meta, *f))
+				json_object_set(meta, *f, json_object_get(cur_meta, *f));
+			else
+				json_object_del(meta, *f);
+		}
+		if (has_status_subresource(call->rt)) {
+			if (json_object_get(current, "status"))
+				json_object_set(obj, "status", json_object_get(current, "status"));
+			else
+				json_object_del(obj, "status");
+		}
+		if (json_object_get(cur_meta, "generation")) {
+			json_int_t gen =
+			    json_integer_value(json_object_get(cur_meta, "generation"));
+
+			if (!json_equal(json_object_get(current, "spec"),
+					json_object_get(obj, "spec")))
+				gen++;
+			json_object_set_new(meta, "generation", json_integer(gen));
+		}
+	}
+	json_object_set(meta_of(obj), "resourceVersion",
+			json_object_get(cur_meta, "resourceVersion"));
+	if (json_equal(obj, current)) {
+		json_decref(obj);
+		return ACT_UNCHANGED;
+	}
+	if (json_object_get(meta_of(obj), "deletionTimestamp") && !has_finalizers(obj)) {
+		json_decref(obj);
+		return ACT_DELETE; /* the last finalizer went: the object goes */
+	}
+	*next = obj;
+	return ACT_WRITE;
+}
+
+/* Reads and checks the body of a create or update; NULL when it answered. */
+static json_t *read_object(struct rest_call *call)
+{
+	struct request *req = call->req;
+	const char *type = request_header(req, "Content-Type");
+	const char *api_version =
+	    *call->rt->group
+		? arena_printf(&req->arena, "%s/%s", call->rt->group, call->rt->version)
+		: call->rt->version;
+	json_error_t jerr;
+	json_t *obj, *meta;
+	const char *kind, *version, *ns;
+
+	if (type && strncasecmp(type, "application/json", 16) != 0) {
+		response_send_status(
+		    req, 415, "UnsupportedMediaType",
+		    arena_printf(
+			&req->arena,
+			"the body of the request was in an unknown format - accepted media "
+			"types include: application/json"));
+		return NULL;
+	}
+	obj = json_loadb(req->body.data ? req->body.data : "", req->body.len, 0, &jerr);
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		response_send_status(
+		    req, 400, "BadRequest",
+		    arena_printf(&req->arena, "json: cannot parse the body: %s", jerr.text));
+		return NULL;
+	}
+	kind = json_string_value(json_object_get(obj, "kind"));
+	version = json_string_value(json_object_get(obj, "apiVersion"));
+	if (!kind || !*kind) {
+		json_decref(obj);
+		response_send_status(req, 400, "BadRequest",
+				     "Object 'Kind' is missing in the body");
+		return NULL;
+	}
+	if (strcmp(kind, call->rt->kind) != 0 || !version || strcmp(version, api_version) != 0) {
+		response_send_status(
+		    req, 400, "BadRequest",
+		    arena_printf(&req->arena,
+				 "the API version in the data (%s) does not match the expected API "
+				 "version (%s)",
+				 version ? version : "", api_version));
+		json_decref(obj);
+		return NULL;
+	}
+	meta = json_object_get(obj, "metadata");
+	if (!json_is_object(meta)) {
+		meta = json_object();
+		json_object_set_new(obj, "metadata", meta);
+	}
+	ns = json_string_value(json_object_get(meta, "namespace"));
+	if (call->rt->namespaced) {
+		if (ns && *ns && strcmp(ns, req->route.namespace) != 0) {
+			response_send_status(req, 400, "BadRequest",
+					     "the namespace of the provided object does not match "
+					     "the namespace sent on the request");
+			json_decref(obj);
+			return NULL;
+		}
+		json_object_set_new(meta, "namespace", json_string(req->route.namespace));
+	} else {
+		json_object_del(meta, "namespace");
+	}
+	return obj;
+}
+
+void rest_update(struct rest_call *call)
+{
+	struct request *req = call->req;
+	json_t *obj, *meta;
+	const char *name, *rv;
+	char *end;
+
+	if (!rest_parse_dry_run(call) || !(obj = read_object(call)))
+		return;
+	meta = json_object_get(obj, "metadata");
+	name = json_string_value(json_object_get(meta, "name"));
+	if (!name || strcmp(name, call->key.name) != 0) {
+		response_send_status(
+		    req, 400, "BadRequest",
+		    arena_printf(&req->arena,
+				 "the name of the object (%s) does not match the name "
+				 "on the URL (%s)",
+				 name ? name : "", call->key.name));
+		json_decref(obj);
+		return;
+	}
+	rv = json_string_value(json_object_get(meta, "resourceVersion"));
+	call->expected_rv = rv && *rv ? strtoll(rv, &end, 10) : 0;
+	if (rv && *rv && (*end || call->expected_rv <= 0)) {
+		rest_invalid(
+		    call, call->key.name, "metadata.resourceVersion",
+		    arena_printf(&req->arena, "Invalid value: \"%s\": must be a number", rv));
+		json_decref(obj);
+		return;
+	}
+	call->body = obj;
+	call->ok_status = 200;
+	rmw_start(call);
+}
+
+/* ---- create ---- */
+
+static bool valid_dns_subdomain(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len > 253)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (!alnum && c != '-' && c != '.')
+			return false;
+		if ((i == 0 || i == len - 1) && !alnum)
+			return false;
+	}
+	return true;
+}
+
+static void created(void *ctx, const struct store_result *res)
+{
+	struct rest_call *call = ctx;
+
+	if (res->status != STORE_OK)
+		rest_status_from_store(call, res);
+	else
+		rest_send_object(call, 201, res->object);
+}
+
+static void create_write(struct rest_call *call)
+{
+	struct arena *a = &call->req->arena;
+	char *json = json_dumps(call->body, JSON_COMPACT);
+	const char *uid =
+	    arena_strdup(a, json_string_value(json_object_get(meta_of(call->body), "uid")));
+	const char *text = arena_strdup(a, json);
+
+	/* Answering frees the call: nothing of it is used after. */
+	free(json);
+	json_decref(call->body);
+	call->body = NULL;
+	if (call->dry_run)
+		rest_send_object(call, 201, text);
+	else
+		store_create(call->req->worker->pg, &call->key, uid, text, created, call);
+}
+
+static void namespace_checked(void *ctx, const struct store_result *res)
+{
+	struct rest_call *call = ctx;
+	struct request *req = call->req;
+	json_t *ns;
+
+	/* Answering frees the request, call included: drop the body first. */
+	if (res->status == STORE_NOT_FOUND) {
+		json_decref(call->body);
+		response_send_status_details(
+		    req, 404, "NotFound",
+		    arena_printf(&req->arena, "namespaces \"%s\" not found", req->route.namespace),
+		    json_pack("{s:s, s:s}", "name", req->route.namespace, "kind", "namespaces"));
+		return;
+	}
+	if (res->status != STORE_OK) {
+		json_decref(call->body);
+		rest_status_from_store(call, res);
+		return;
+	}
+	ns = json_loads(res->object, 0, NULL);
+	if (json_object_get(meta_of(ns), "deletionTimestamp")) {
+		json_decref(ns);
+		json_decref(call->body);
+		response_send_status_details(
+		    req, 403, "Forbidden",
+		    arena_printf(&req->arena,
+				 "%s \"%s\" is forbidden: unable to create new content in "
+				 "namespace %s because it is being terminated",
+				 rest_qualified(call), call->key.name, req->route.namespace),
+		    json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "name", call->key.name, "kind",
+			      call->rt->resource, "causes", "reason", "NamespaceTerminating",
+			      "message",
+			      arena_printf(&req->arena, "namespace %s is being terminated",
+					   req->route.namespace),
+			      "field", "metadata.namespace"));
+		return;
+	}
+	json_decref(ns);
+	create_write(call);
+}
+
+void rest_create(struct rest_call *call)
+{
+	struct request *req = call->req;
+	json_t *obj, *meta;
+	const char *name, *generate;
+	char uid[UUID_STRING_LEN], now[32];
+
+	if (!rest_parse_dry_run(call) || !(obj = read_object(call)))
+		return;
+	meta = json_object_get(obj, "metadata");
+	name = json_string_value(json_object_get(meta, "name"));
+	generate = json_string_value(json_object_get(meta, "generateName"));
+	if ((!name || !*name) && generate && *generate) {
+		static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+		unsigned char r[5];
+		char suffix[6];
+
+		RAND_bytes(r, sizeof(r));
+		for (int i = 0; i < 5; i++)
+			suffix[i] = alphabet[r[i] % (sizeof(alphabet) - 1)];
+		suffix[5] = '\0';
+		name = arena_printf(&req->arena, "%s%s", generate, suffix);
+		json_object_set_new(meta, "name", json_string(name));
+	}
+	call->key.name = name ? arena_strdup(&req->arena, name) : "";
+	if (!name || !*name) {
+		rest_invalid(call, "", "metadata.name",
+			     "Required value: name or generateName is required");
+		json_decref(obj);
+		return;
+	}
+	if (!valid_dns_subdomain(name)) {
+		rest_invalid(
+		    call, call->key.name, "metadata.name",
+		    arena_printf(
+			&req->arena,
+			"Invalid value: \"%s\": a lowercase RFC 1123 subdomain must "
+			"consist of lower case alphanumeric characters, '-' or '.', and "
+			"must start and end with an alphanumeric character (e.g. "
+			"'example.com', regex used for validation is "
+			"'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+			name));
+		json_decref(obj);
+		return;
+	}
+	if (json_object_get(meta, "resourceVersion") &&
+	    json_string_length(json_object_get(meta, "resourceVersion")) > 0) {
+		rest_invalid(
+		    call, call->key.name, "metadata.resourceVersion",
+		    "Invalid value: resourceVersion should not be set on objects to be created");
+		json_decref(obj);
+		return;
+	}
+	uuid_v4(uid);
+	now_rfc3339(now, sizeof(now), 0);
+	json_object_set_new(meta, "uid", json_string(uid));
+	json_object_set_new(meta, "creationTimestamp", json_string(now));
+	json_object_del(meta, "deletionTimestamp");
+	json_object_del(meta, "deletionGracePeriodSeconds");
+	json_object_del(meta, "resourceVersion");
+	if (json_object_get(obj, "spec"))
+		json_object_set_new(meta, "generation", json_integer(1));
+	call->body = obj;
+	call->ok_status = 201;
+	if (call->rt->namespaced) {
+		struct store_key ns = {"", "namespaces", "", req->route.namespace};
+
+		store_get(req->worker->pg, &ns, namespace_checked, call);
+		return;
+	}
+	create_write(call);
+}
+
+/* ---- delete ---- */
+
+static void add_finalizer(json_t *meta, const char *name)
+{
+	json_t *list = json_object_get(meta, "finalizers");
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(list)) {
+		list = json_array();
+		json_object_set_new(meta, "finalizers", list);
+	}
+	json_array_foreach(list, i, v) if (json_is_string(v) &&
+					   strcmp(json_string_value(v), name) == 0) return;
+	json_array_append_new(list, json_string(name));
+}
+
+/* How long a pod bound to a node is given to stop; -1 = delete at once. */
+static int64_t pod_grace(struct rest_call *call, json_t *pod)
+{
+	json_t *spec = json_object_get(pod, "spec");
+	const char *node = json_string_value(json_object_get(spec, "nodeName"));
+	const char *phase =
+	    json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
+	int64_t grace = call->grace_seconds;
+
+	if (grace < 0) {
+		json_t *g = json_object_get(spec, "terminationGracePeriodSeconds");
+
+		grace = json_is_integer(g) ? json_integer_value(g) : 30;
+	}
+	/* Never scheduled, or finished: nothing runs that needs time to stop. */
+	if (!node || !*node ||
+	    (phase && (strcmp(phase, "Succeeded") == 0 || strcmp(phase, "Failed") == 0 ||
+		       strcmp(phase, "Pending") == 0)))
+		return -1;
+	return grace > 0 ? grace : -1;
+}
+
+static enum action delete_transform(struct rest_call *call, json_t *current, json_t **next)
+{
+	struct arena *a = &call->req->arena;
+	json_t *obj, *meta, *cur_meta = meta_of(current);
+	const char *uid = json_string_value(json_object_get(cur_meta, "uid"));
+	const char *rv = json_string_value(json_object_get(cur_meta, "resourceVersion"));
+	int64_t grace = -1;
+	char stamp[32];
+
+	if (call->expected_uid && (!uid || strcmp(call->expected_uid, uid) != 0)) {
+		set_error(
+		    call, 409, "Conflict",
+		    arena_printf(a,
+				 "Operation cannot be fulfilled on %s \"%s\": the UID in the "
+				 "precondition (%s) does not match the UID in record (%s). The "
+				 "object might have been deleted and then recreated",
+				 qualified_kind(call), call->key.name, call->expected_uid,
+				 uid ? uid : ""),
+		    json_pack("{s:s, s:s}", "name", call->key.name, "kind", call->rt->kind));
+		return ACT_ERROR;
+	}
+	if (call->expected_rv && call->expected_rv != call->current_rv) {
+		set_error(
+		    call, 409, "Conflict",
+		    arena_printf(a,
+				 "Operation cannot be fulfilled on %s \"%s\": the "
+				 "ResourceVersion in the precondition (%lld) does not match the "
+				 "ResourceVersion in record (%s). The object might have been "
+				 "modified",
+				 qualified_kind(call), call->key.name, (long long)call->expected_rv,
+				 rv ? rv : ""),
+		    json_pack("{s:s, s:s}", "name", call->key.name, "kind", call->rt->kind));
+		return ACT_ERROR;
+	}
+	obj = json_deep_copy(current);
+	meta = meta_of(obj);
+	if (call->propagation && strcmp(call->propagation, "Orphan") == 0)
+		add_finalizer(meta, "orphan");
+	else if (call->propagation && strcmp(call->propagation, "Foreground") == 0)
+		add_finalizer(meta, "foregroundDeletion");
+	if (strcmp(call->rt->resource, "pods") == 0 && !call->rt->group[0])
+		grace = pod_grace(call, current);
+	if (!has_finalizers(obj) && grace < 0) {
+		json_decref(obj);
+		return ACT_DELETE;
+	}
+	if (grace >= 0) {
+		json_t *old = json_object_get(meta, "deletionGracePeriodSeconds");
+
+		/* A second delete may shorten the grace period, never lengthen it. */
+		if (!json_is_integer(old) || json_integer_value(old) > grace) {
+			now_rfc3339(stamp, sizeof(stamp), grace);
+			json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
+			json_object_set_new(meta, "deletionGracePeriodSeconds",
+					    json_integer(grace));
+		}
+	} else if (!json_object_get(meta, "deletionTimestamp")) {
+		now_rfc3339(stamp, sizeof(stamp), 0);
+		json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
+		json_object_set_new(meta, "deletionGracePeriodSeconds", json_integer(0));
+	}
+	if (json_equal(obj, current)) {
+		json_decref(obj);
+		return ACT_UNCHANGED;
+	}
+	*next = obj;
+	return ACT_WRITE;
+}
+
+static enum action transform(struct rest_call *call, json_t *current, json_t **next)
+{
+	if (call->body)
+		return update_transform(call, current, next);
+	return delete_transform(call, current, next);
+}
+
+/* Reads DeleteOptions from the body and the query; false when it answered. */
+static bool read_delete_options(struct rest_call *call)
+{
+	struct request *req = call->req;
+	struct arena *a = &req->arena;
+	const char *grace = route_param(&req->route, "gracePeriodSeconds");
+	const char *policy = route_param(&req->route, "propagationPolicy");
+	json_t *opts = NULL;
+
+	call->grace_seconds = -1;
+	if (req->body.len) {
+		json_t *pre, *g, *p;
+		json_error_t jerr;
+
+		opts = json_loadb(req->body.data, req->body.len, 0, &jerr);
+		if (!json_is_object(opts)) {
+			json_decref(opts);
+			response_send_status(
+			    req, 400, "BadRequest",
+			    arena_printf(a, "json: cannot parse the body: %s", jerr.text));
+			return false;
+		}
+		pre = json_object_get(opts, "preconditions");
+		if (json_is_string(json_object_get(pre, "uid")))
+			call->expected_uid =
+			    arena_strdup(a, json_string_value(json_object_get(pre, "uid")));
+		if (json_is_string(json_object_get(pre, "resourceVersion")))
+			call->expected_rv = strtoll(
+			    json_string_value(json_object_get(pre, "resourceVersion")), NULL, 10);
+		g = json_object_get(opts, "gracePeriodSeconds");
+		if (json_is_integer(g))
+			call->grace_seconds = json_integer_value(g);
+		p = json_object_get(opts, "propagationPolicy");
+		if (json_is_string(p))
+			policy = arena_strdup(a, json_string_value(p));
+		if (json_is_array(json_object_get(opts, "dryRun")) &&
+		    json_array_size(json_object_get(opts, "dryRun")) > 0) {
+			const char *v =
+			    json_string_value(json_array_get(json_object_get(opts, "dryRun"), 0));
+
+			if (!v || strcmp(v, "All") != 0) {
+				json_decref(opts);
+				response_send_status(
+				    req, 400, "BadRequest",
+				    arena_printf(a, "Invalid dry run value: %s", v ? v : ""));
+				return false;
+			}
+			call->dry_run = true;
+		}
+		json_decref(opts);
+	}
+	if (grace && *grace)
+		call->grace_seconds = strtoll(grace, NULL, 10);
+	if (policy && *policy && strcmp(policy, "Orphan") != 0 &&
+	    strcmp(policy, "Background") != 0 && strcmp(policy, "Foreground") != 0) {
+		rest_invalid(
+		    call, "", "propagationPolicy",
+		    arena_printf(a,
+				 "Unsupported value: \"%s\": supported values: \"Foreground\", "
+				 "\"Background\", \"Orphan\", \"nil\"",
+				 policy));
+		return false;
+	}
+	call->propagation = policy && *policy ? policy : NULL;
+	return true;
+}
+
+void rest_delete(struct rest_call *call)
+{
+	call->ok_status = 200;
+	if (!rest_parse_dry_run(call) || !read_delete_options(call))
+		return;
+	rmw_start(call);
+}
+
+/* ---- deletecollection ---- */
+
+static void collection_answer(struct rest_call *parent)
+{
+	struct request *req = parent->req;
+	json_t *list;
+
+	if (parent->failed) {
+		json_decref(parent->collected);
+		response_send_status(req, 500, "InternalError",
+				     "Internal error occurred: some objects could not be deleted");
+		return;
+	}
+	list = json_pack("{s:s, s:s, s:{}, s:o}", "kind",
+			 arena_printf(&req->arena, "%sList", parent->rt->kind), "apiVersion",
+			 *parent->rt->group ? arena_printf(&req->arena, "%s/%s", parent->rt->group,
+							   parent->rt->version)
+					    : parent->rt->version,
+			 "metadata", "items", parent->collected);
+	parent->collected = NULL;
+	response_send_json(req, 200, list);
+}
+
+static void collection_item_done(struct rest_call *item, const char *object)
+{
+	struct rest_call *parent = item->parent;
+	json_t *obj = object ? json_loads(object, 0, NULL) : NULL;
+
+	if (obj)
+		json_array_append_new(parent->collected, obj);
+	if (--parent->pending == 0 && parent->listed)
+		collection_answer(parent);
+}
+
+static void collection_listed(void *ctx, const struct store_result *res)
+{
+	struct rest_call *parent = ctx;
+	struct arena *a = &parent->req->arena;
+
+	if (res->status != STORE_OK) {
+		json_decref(parent->collected);
+		rest_status_from_store(parent, res);
+		return;
+	}
+	parent->pending = 1; /* held until every item has been started */
+	for (int i = 0; i < res->num_items; i++) {
+		struct rest_call *item = arena_alloc(a, sizeof(*item));
+
+		*item = *parent;
+		item->parent = parent;
+		item->collected = NULL;
+		item->err = (struct rest_error){0};
+		item->key.namespace = arena_strdup(a, res->items[i].namespace);
+		item->key.name = arena_strdup(a, res->items[i].name);
+		parent->pending++;
+		rmw_start(item);
+	}
+	parent->listed = true;
+	if (--parent->pending == 0)
+		collection_answer(parent);
+}
+
+void rest_delete_collection(struct rest_call *call)
+{
+	struct request *req = call->req;
+	struct store_list_options opts = {0};
+
+	call->ok_status = 200;
+	if (!rest_parse_dry_run(call) || !read_delete_options(call))
+		return;
+	opts.group = call->rt->group;
+	opts.resource = call->rt->resource;
+	opts.namespace = *req->route.namespace ? req->route.namespace : NULL;
+	if (!rest_add_selectors(call, &opts))
+		return;
+	call->collected = json_array();
+	store_list(req->worker->pg, &opts, collection_listed, call);
+}
