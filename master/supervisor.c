@@ -10,7 +10,8 @@
  *            fork a new set of workers with it, then drain the old set
  *            (the listening socket never closes, so no connection is
  *            refused); a context that fails to load is logged and ignored;
- *   (timeout) housekeeping: compaction of the change log (compaction.c);
+ *   (timeout) housekeeping: compaction of the change log (compaction.c),
+ *             namespaces being deleted emptied and removed (namespaces.c);
  *   SIGTERM/SIGINT  drain every worker (they stop accepting and finish
  *            in-flight requests), SIGKILL what is left after the grace
  *            period, exit 0.
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "master/compaction.h"
+#include "master/namespaces.h"
 #include "shared/log.h"
 #include "shared/tls_context.h"
 #include "worker/event_loop.h"
@@ -50,6 +52,7 @@ struct supervisor {
 	SSL_CTX *ssl_ctx;
 	int generation;
 	struct compaction compaction;
+	struct ns_finalizer namespaces;
 	struct worker_slot *slots; /* cfg->workers current + as many draining */
 	int num_slots;
 };
@@ -64,6 +67,10 @@ static pid_t spawn_worker(struct supervisor *s, int index)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGCHLD, SIG_DFL);
+		/* The master's PostgreSQL session is not the worker's: drop the
+		 * socket without a goodbye, which would end it for the master. */
+		if (s->namespaces.pg && PQsocket(s->namespaces.pg) >= 0)
+			close(PQsocket(s->namespaces.pg));
 		worker_main(s->cfg, s->listen_fd, s->ssl_ctx, index);
 	}
 	if (pid < 0)
@@ -240,6 +247,7 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 	signal(SIGPIPE, SIG_IGN);
 
 	compaction_init(&s.compaction, cfg->storage_dsn, cfg->etcd_compaction_interval_seconds);
+	ns_finalizer_init(&s.namespaces, cfg->storage_dsn);
 	for (int i = 0; i < cfg->workers; i++)
 		start_slot(&s, i);
 	log_info("serving on https://%s:%d with %d workers", cfg->bind_address, cfg->secure_port,
@@ -253,6 +261,8 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 
 		if (compaction_ms >= 0 && compaction_ms < wait_ms)
 			wait_ms = compaction_ms;
+		if (ns_finalizer_due_in(&s.namespaces) < wait_ms)
+			wait_ms = ns_finalizer_due_in(&s.namespaces);
 		if (wait_ms < 0)
 			wait_ms = 0;
 		wait.tv_sec = wait_ms / 1000;
@@ -267,7 +277,9 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 		reap_workers(&s, false);
 		respawn_due(&s);
 		compaction_run(&s.compaction);
+		ns_finalizer_run(&s.namespaces);
 	}
+	ns_finalizer_close(&s.namespaces);
 	SSL_CTX_free(s.ssl_ctx);
 	free(s.slots);
 	return rc;

@@ -63,9 +63,18 @@ struct pg_pool {
 	char last_error[256];
 	void *user;
 	void (*user_free)(void *user);
+	/* LISTEN */
+	char *channel;
+	void (*notify_fn)(void *ctx, const char *payload);
+	void *notify_ctx;
+	uint64_t notify_timer;
+	bool notify_subscribed; /* a (re)subscription is to be reported */
+	char notify_payload[64];
+	bool notify_pending;
 };
 
 static void pg_conn_start(struct pg_conn *c);
+static void pg_conn_take_notifies(struct pg_conn *c);
 static void pg_conn_event(struct event_loop *loop, int fd, uint32_t events, void *ctx);
 static void pg_pool_dispatch(struct pg_pool *pool);
 
@@ -238,13 +247,15 @@ static void pg_conn_prepare(struct pg_conn *c)
 	struct pg_pool *pool = c->pool;
 	struct buf sql = {0};
 
-	if (!pool->num_statements) {
+	if (!pool->num_statements && !pool->channel) {
 		pg_conn_idle(c);
 		return;
 	}
 	for (int i = 0; i < pool->num_statements; i++)
 		buf_printf(&sql, "PREPARE %s AS %s;\n", pool->statements[i].name,
 			   pool->statements[i].sql);
+	if (pool->channel)
+		buf_printf(&sql, "LISTEN %s;\n", pool->channel);
 	c->state = PG_PREPARING;
 	c->current = NULL;
 	if (!PQsendQuery(c->pg, sql.data)) {
@@ -317,11 +328,46 @@ static void pg_conn_complete(struct pg_conn *c)
 			return;
 		}
 		c->pool->last_error[0] = '\0';
+		if (c->pool->channel) {
+			c->pool->notify_subscribed = true;
+			pg_conn_take_notifies(c);
+		}
 	}
 	if (q)
 		query_finish(q, res, res ? NULL : "no result");
 	PQclear(res);
 	pg_pool_dispatch(c->pool);
+}
+
+static void pg_pool_notify_now(struct event_loop *loop, void *ctx)
+{
+	struct pg_pool *pool = ctx;
+	bool subscribed = pool->notify_subscribed;
+
+	pool->notify_timer = 0;
+	pool->notify_subscribed = false;
+	pool->notify_pending = false;
+	if (subscribed)
+		pool->notify_fn(pool->notify_ctx, NULL);
+	else
+		pool->notify_fn(pool->notify_ctx, pool->notify_payload);
+}
+
+/* Takes the notifications libpq has read; reports them from a timer, so
+ * that the user's function never runs inside the pool's own processing. */
+static void pg_conn_take_notifies(struct pg_conn *c)
+{
+	struct pg_pool *pool = c->pool;
+	PGnotify *n;
+
+	while (c->pg && (n = PQnotifies(c->pg)) != NULL) {
+		snprintf(pool->notify_payload, sizeof(pool->notify_payload), "%s", n->extra);
+		pool->notify_pending = true;
+		PQfreemem(n);
+	}
+	if ((pool->notify_pending || pool->notify_subscribed) && pool->notify_fn &&
+	    !pool->notify_timer)
+		pool->notify_timer = event_loop_timer(pool->loop, 0, pg_pool_notify_now, pool);
 }
 
 static void pg_conn_event(struct event_loop *loop, int fd, uint32_t events, void *ctx)
@@ -344,6 +390,7 @@ static void pg_conn_event(struct event_loop *loop, int fd, uint32_t events, void
 		pg_conn_down(c, PQerrorMessage(c->pg));
 		return;
 	}
+	pg_conn_take_notifies(c);
 	if (c->state == PG_IDLE) {
 		/* Nothing asked: a notice, or the server saying goodbye. */
 		if (PQstatus(c->pg) == CONNECTION_BAD)
@@ -440,6 +487,17 @@ struct pg_pool *pg_pool_new(struct event_loop *loop, const char *dsn, int size,
 	return pool;
 }
 
+void pg_pool_listen(struct pg_pool *pool, const char *channel,
+		    void (*fn)(void *ctx, const char *payload), void *ctx)
+{
+	free(pool->channel);
+	pool->channel = strdup(channel);
+	if (!pool->channel)
+		abort();
+	pool->notify_fn = fn;
+	pool->notify_ctx = ctx;
+}
+
 void pg_pool_set_user(struct pg_pool *pool, void *user, void (*free_fn)(void *user))
 {
 	pool->user = user;
@@ -473,6 +531,9 @@ void pg_pool_free(struct pg_pool *pool)
 		pool->queue_head = q->next;
 		query_finish(q, NULL, "shutting down");
 	}
+	if (pool->notify_timer)
+		event_loop_cancel(pool->loop, pool->notify_timer);
+	free(pool->channel);
 	/* Last: the callbacks above may still use it. */
 	if (pool->user_free)
 		pool->user_free(pool->user);

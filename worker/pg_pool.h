@@ -47,6 +47,16 @@ void pg_pool_query(struct pg_pool *pool, const struct pg_statement *stmt, const 
 		   int num_params, const char *const *params, pg_result_fn fn, void *ctx);
 
 /*
+ * Makes every connection LISTEN on channel (call right after pg_pool_new).
+ * fn runs from the event loop, never inside a pool callback: with the
+ * payload of a notification (several may be folded into one call, with the
+ * last payload), or with NULL when a connection has just (re)subscribed, so
+ * that whatever was missed while it was down can be caught up on.
+ */
+void pg_pool_listen(struct pg_pool *pool, const char *channel,
+		    void (*fn)(void *ctx, const char *payload), void *ctx);
+
+/*
  * One pointer of the pool's user (the store keeps its write batcher here),
  * with a function pg_pool_free calls on it first.
  */

@@ -126,24 +126,48 @@ void rest_send_object(struct rest_call *call, int code, const char *json)
 	response_send_json_text(call->req, code, json, strlen(json));
 }
 
-/* ?dryRun: "All" is the one value (repeatable); anything else is refused. */
-bool rest_parse_dry_run(struct rest_call *call)
+/* 422 for invalid options (CreateOptions, DeleteOptions...), as
+ * ValidateDeleteOptions and ValidateDryRun report them. */
+void rest_invalid_options(struct rest_call *call, const char *options, const char *field,
+			  const char *reason, const char *message)
 {
 	struct request *req = call->req;
+
+	response_send_status_details(
+	    req, 422, "Invalid",
+	    arena_printf(&req->arena, "%s.meta.k8s.io \"\" is invalid: %s: %s", options, field,
+			 message),
+	    json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "group", "meta.k8s.io", "kind", options,
+		      "causes", "reason", reason, "message", message, "field", field));
+}
+
+/* ?dryRun: "All" is the one value (repeatable); anything else is refused. */
+bool rest_parse_dry_run(struct rest_call *call, const char *options)
+{
+	struct request *req = call->req;
+	struct buf values = {0};
+	bool bad = false;
 
 	for (size_t i = 0; i < req->route.num_params; i++) {
 		const char *v = req->route.params[i].value;
 
 		if (strcmp(req->route.params[i].name, "dryRun") != 0)
 			continue;
-		if (strcmp(v, "All") != 0) {
-			response_send_status(
-			    req, 400, "BadRequest",
-			    arena_printf(&req->arena, "Invalid dry run value: %s", v));
-			return false;
-		}
+		buf_printf(&values, "%s\"%s\"", values.len ? ", " : "", v);
+		if (strcmp(v, "All") != 0)
+			bad = true;
 		call->dry_run = true;
 	}
+	if (bad) {
+		rest_invalid_options(
+		    call, options, "dryRun", "FieldValueNotSupported",
+		    arena_printf(&req->arena,
+				 "Unsupported value: []string{%s}: supported values: \"All\"",
+				 values.data));
+		buf_free(&values);
+		return false;
+	}
+	buf_free(&values);
 	return true;
 }
 
@@ -389,9 +413,11 @@ void rest_serve(struct request *req)
 	if (*r->subresource) {
 		const struct subresource_type *sub = registry_find_subresource(rt, r->subresource);
 
-		/* Only status is served so far; the others are not found, as
-		 * for a resource without them. */
-		if (!sub || strcmp(r->subresource, "status") != 0 || !named) {
+		/* Only status (and a namespace's finalize) are served so far;
+		 * the others are not found, as for a resource without them. */
+		if (!sub || !named ||
+		    (strcmp(r->subresource, "status") != 0 &&
+		     strcmp(r->subresource, "finalize") != 0)) {
 			response_send_not_found(req);
 			return;
 		}

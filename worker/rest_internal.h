@@ -21,6 +21,8 @@ struct rest_error {
 	json_t *details; /* owned; NULL = none */
 };
 
+#define GRACE_UNSET INT64_MIN
+
 struct rest_call {
 	struct request *req;
 	const struct resource_type *rt;
@@ -34,7 +36,7 @@ struct rest_call {
 	bool count_remaining;
 	int limit;
 	/* delete options */
-	int64_t grace_seconds; /* -1 = not given */
+	int64_t grace_seconds; /* GRACE_UNSET = not given */
 	const char *propagation;
 	/* read-modify-write */
 	int attempts;
@@ -58,8 +60,10 @@ void rest_status_from_store(struct rest_call *call, const struct store_result *r
 void rest_invalid(struct rest_call *call, const char *name, const char *field, const char *message);
 /* Answers an object the store or a write produced, as JSON text. */
 void rest_send_object(struct rest_call *call, int code, const char *json);
-/* Parses ?dryRun; false when it answered 400. */
-bool rest_parse_dry_run(struct rest_call *call);
+/* Parses ?dryRun; false when it answered 422 about options ("CreateOptions"). */
+bool rest_parse_dry_run(struct rest_call *call, const char *options);
+void rest_invalid_options(struct rest_call *call, const char *options, const char *field,
+			  const char *reason, const char *message);
 /* The selector part of a list: false when it answered 400. */
 bool rest_add_selectors(struct rest_call *call, struct store_list_options *opts);
 

@@ -31,6 +31,66 @@ enum action {
 	ACT_DELETE,    /* remove the object */
 };
 
+/*
+ * What differs between kinds in kube-apiserver's registry strategies
+ * (pkg/registry/<group>/<kind>/strategy.go and storage.go), for the kinds
+ * where it differs from the default (no generation, deletions answered
+ * with a Status, Background propagation, unconditional updates allowed).
+ */
+struct strategy {
+	const char *group, *resource;
+	bool generation;	     /* metadata.generation: 1 on create, +1 on a spec change */
+	bool generation_annotations; /* ... and on an annotation change (deployments) */
+	bool return_deleted;	     /* DELETE answers with the object */
+	bool orphan_by_default;	     /* no propagationPolicy means Orphan */
+	bool needs_resource_version; /* PUT without metadata.resourceVersion is invalid */
+};
+
+static const struct strategy strategies[] = {
+    {"apps", "deployments", true, true, false, false, false},
+    {"apps", "replicasets", true, false, false, false, false},
+    {"apps", "statefulsets", true, false, false, false, false},
+    {"apps", "daemonsets", true, false, false, false, false},
+    {"", "replicationcontrollers", true, false, false, true, false},
+    {"batch", "jobs", true, false, false, true, false},
+    {"batch", "cronjobs", true, false, false, false, false},
+    {"apiextensions.k8s.io", "customresourcedefinitions", true, false, false, false, true},
+    {"policy", "poddisruptionbudgets", true, false, false, false, true},
+    {"networking.k8s.io", "ingresses", true, false, false, false, false},
+    {"networking.k8s.io", "networkpolicies", true, false, false, false, false},
+    {"admissionregistration.k8s.io", "validatingadmissionpolicies", true, false, false, false,
+     false},
+    {"", "pods", false, false, true, false, false},
+    {"", "services", false, false, true, false, false},
+    {"", "namespaces", false, false, true, false, false},
+    {"", "podtemplates", false, false, true, false, false},
+    {"", "serviceaccounts", false, false, true, false, false},
+    {"", "persistentvolumes", false, false, true, false, false},
+    {"", "persistentvolumeclaims", false, false, true, false, false},
+    {"", "resourcequotas", false, false, true, false, false},
+    {"storage.k8s.io", "storageclasses", false, false, true, false, false},
+    {"storage.k8s.io", "volumeattachments", false, false, true, false, false},
+    {"storage.k8s.io", "csidrivers", false, false, true, false, false},
+    {"storage.k8s.io", "csinodes", false, false, true, false, false},
+    {"storage.k8s.io", "volumeattributesclasses", false, false, true, false, false},
+};
+
+static const struct strategy *strategy_of(const struct resource_type *rt)
+{
+	static const struct strategy none;
+
+	for (size_t i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++)
+		if (strcmp(strategies[i].resource, rt->resource) == 0 &&
+		    strcmp(strategies[i].group, rt->group) == 0)
+			return &strategies[i];
+	return &none;
+}
+
+static bool is_core(const struct rest_call *call, const char *resource)
+{
+	return !*call->rt->group && strcmp(call->rt->resource, resource) == 0;
+}
+
 typedef enum action (*transform_fn)(struct rest_call *call, json_t *current, json_t **next);
 
 static void rmw_start(struct rest_call *call);
@@ -114,10 +174,7 @@ static void deleted(struct rest_call *call, const char *object)
 
 	json_decref(call->body); /* an update that removed the last finalizer */
 	call->body = NULL;
-	if (call->parent || strcmp(call->rt->resource, "pods") == 0 ||
-	    strcmp(call->rt->resource, "serviceaccounts") == 0 ||
-	    strcmp(call->rt->resource, "storageclasses") == 0 ||
-	    strcmp(call->rt->resource, "namespaces") == 0) {
+	if (call->parent || strategy_of(call->rt)->return_deleted) {
 		finish_object(call, 200, object);
 		return;
 	}
@@ -283,14 +340,37 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 			else
 				json_object_del(obj, "status");
 		}
+		json_object_del(meta, "generation");
 		if (json_object_get(cur_meta, "generation")) {
+			const struct strategy *st = strategy_of(call->rt);
 			json_int_t gen =
 			    json_integer_value(json_object_get(cur_meta, "generation"));
 
-			if (!json_equal(json_object_get(current, "spec"),
-					json_object_get(obj, "spec")))
+			if (st->generation &&
+			    (!json_equal(json_object_get(current, "spec"),
+					 json_object_get(obj, "spec")) ||
+			     (st->generation_annotations &&
+			      !json_equal(json_object_get(cur_meta, "annotations"),
+					  json_object_get(meta, "annotations")))))
 				gen++;
 			json_object_set_new(meta, "generation", json_integer(gen));
+		}
+		/* Only /finalize changes a namespace's spec.finalizers. */
+		if (is_core(call, "namespaces") && strcmp(call->subresource, "finalize") != 0) {
+			json_t *cur_fin =
+			    json_object_get(json_object_get(current, "spec"), "finalizers");
+			json_t *spec = json_object_get(obj, "spec");
+
+			if (!json_is_object(spec)) {
+				spec = json_object();
+				json_object_set_new(obj, "spec", spec);
+			}
+			if (cur_fin)
+				json_object_set(spec, "finalizers", cur_fin);
+			else
+				json_object_del(spec, "finalizers");
+			if (!json_object_size(spec) && !json_object_get(current, "spec"))
+				json_object_del(obj, "spec");
 		}
 	}
 	json_object_set(meta_of(obj), "resourceVersion",
@@ -299,7 +379,9 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 		json_decref(obj);
 		return ACT_UNCHANGED;
 	}
-	if (json_object_get(meta_of(obj), "deletionTimestamp") && !has_finalizers(obj)) {
+	if (json_object_get(meta_of(obj), "deletionTimestamp") && !has_finalizers(obj) &&
+	    !json_integer_value(json_object_get(meta_of(obj), "deletionGracePeriodSeconds")) &&
+	    json_array_size(json_object_get(json_object_get(obj, "spec"), "finalizers")) == 0) {
 		json_decref(obj);
 		return ACT_DELETE; /* the last finalizer went: the object goes */
 	}
@@ -383,7 +465,7 @@ void rest_update(struct rest_call *call)
 	const char *name, *rv;
 	char *end;
 
-	if (!rest_parse_dry_run(call) || !(obj = read_object(call)))
+	if (!rest_parse_dry_run(call, "UpdateOptions") || !(obj = read_object(call)))
 		return;
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
@@ -404,6 +486,21 @@ void rest_update(struct rest_call *call)
 		    call, call->key.name, "metadata.resourceVersion",
 		    arena_printf(&req->arena, "Invalid value: \"%s\": must be a number", rv));
 		json_decref(obj);
+		return;
+	}
+	if (!call->expected_rv && strategy_of(call->rt)->needs_resource_version) {
+		json_decref(obj);
+		response_send_status_details(
+		    req, 422, "Invalid",
+		    arena_printf(&req->arena,
+				 "%s \"%s\" is invalid: metadata.resourceVersion: Invalid value: "
+				 "0x0: must be specified for an update",
+				 rest_qualified(call), call->key.name),
+		    json_pack("{s:s, s:s, s:s, s:[{s:s, s:s, s:s}]}", "name", call->key.name,
+			      "group", call->rt->group, "kind", call->rt->resource, "causes",
+			      "reason", "FieldValueInvalid", "message",
+			      "Invalid value: 0x0: must be specified for an update", "field",
+			      "metadata.resourceVersion"));
 		return;
 	}
 	call->body = obj;
@@ -501,6 +598,36 @@ static void namespace_checked(void *ctx, const struct store_result *res)
 	create_write(call);
 }
 
+/* What the namespace strategy sets on create: the "kubernetes" finalizer,
+ * phase Active, and the kubernetes.io/metadata.name label. */
+static void namespace_defaults(json_t *ns, const char *name)
+{
+	json_t *meta = meta_of(ns), *spec = json_object_get(ns, "spec"), *fin, *labels, *v;
+	bool has = false;
+	size_t i;
+
+	if (!json_is_object(spec)) {
+		spec = json_object();
+		json_object_set_new(ns, "spec", spec);
+	}
+	fin = json_object_get(spec, "finalizers");
+	if (!json_is_array(fin)) {
+		fin = json_array();
+		json_object_set_new(spec, "finalizers", fin);
+	}
+	json_array_foreach(fin, i, v) has =
+	    has || (json_is_string(v) && strcmp(json_string_value(v), "kubernetes") == 0);
+	if (!has)
+		json_array_append_new(fin, json_string("kubernetes"));
+	json_object_set_new(ns, "status", json_pack("{s:s}", "phase", "Active"));
+	labels = json_object_get(meta, "labels");
+	if (!json_is_object(labels)) {
+		labels = json_object();
+		json_object_set_new(meta, "labels", labels);
+	}
+	json_object_set_new(labels, "kubernetes.io/metadata.name", json_string(name));
+}
+
 void rest_create(struct rest_call *call)
 {
 	struct request *req = call->req;
@@ -508,7 +635,7 @@ void rest_create(struct rest_call *call)
 	const char *name, *generate;
 	char uid[UUID_STRING_LEN], now[32];
 
-	if (!rest_parse_dry_run(call) || !(obj = read_object(call)))
+	if (!rest_parse_dry_run(call, "CreateOptions") || !(obj = read_object(call)))
 		return;
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
@@ -561,8 +688,11 @@ void rest_create(struct rest_call *call)
 	json_object_del(meta, "deletionTimestamp");
 	json_object_del(meta, "deletionGracePeriodSeconds");
 	json_object_del(meta, "resourceVersion");
-	if (json_object_get(obj, "spec"))
+	json_object_del(meta, "generation");
+	if (strategy_of(call->rt)->generation)
 		json_object_set_new(meta, "generation", json_integer(1));
+	if (is_core(call, "namespaces"))
+		namespace_defaults(obj, name);
 	call->body = obj;
 	call->ok_status = 201;
 	if (call->rt->namespaced) {
@@ -600,17 +730,48 @@ static int64_t pod_grace(struct rest_call *call, json_t *pod)
 	    json_string_value(json_object_get(json_object_get(pod, "status"), "phase"));
 	int64_t grace = call->grace_seconds;
 
-	if (grace < 0) {
+	if (grace == GRACE_UNSET) {
 		json_t *g = json_object_get(spec, "terminationGracePeriodSeconds");
 
-		grace = json_is_integer(g) ? json_integer_value(g) : 30;
+		grace = json_is_integer(g) ? json_integer_value(g) : 0;
 	}
 	/* Never scheduled, or finished: nothing runs that needs time to stop. */
 	if (!node || !*node ||
-	    (phase && (strcmp(phase, "Succeeded") == 0 || strcmp(phase, "Failed") == 0 ||
-		       strcmp(phase, "Pending") == 0)))
+	    (phase && (strcmp(phase, "Succeeded") == 0 || strcmp(phase, "Failed") == 0)))
 		return -1;
+	if (grace < 0)
+		return 1;
 	return grace > 0 ? grace : -1;
+}
+
+static void remove_finalizer(json_t *meta, const char *name)
+{
+	json_t *list = json_object_get(meta, "finalizers");
+
+	for (size_t i = json_array_size(list); i-- > 0;)
+		if (strcmp(json_string_value(json_array_get(list, i)) ?: "", name) == 0)
+			json_array_remove(list, i);
+}
+
+/* The garbage collector's finalizers, as the propagation policy (or the
+ * kind's default, Orphan for jobs and replication controllers) asks. */
+static void propagation_finalizers(struct rest_call *call, json_t *meta)
+{
+	const char *policy = call->propagation;
+
+	if (!policy) {
+		if (!strategy_of(call->rt)->orphan_by_default)
+			return;
+		policy = "Orphan";
+	}
+	remove_finalizer(meta, "orphan");
+	remove_finalizer(meta, "foregroundDeletion");
+	if (strcmp(policy, "Orphan") == 0)
+		add_finalizer(meta, "orphan");
+	else if (strcmp(policy, "Foreground") == 0)
+		add_finalizer(meta, "foregroundDeletion");
+	if (json_array_size(json_object_get(meta, "finalizers")) == 0)
+		json_object_del(meta, "finalizers");
 }
 
 static enum action delete_transform(struct rest_call *call, json_t *current, json_t **next)
@@ -649,16 +810,30 @@ static enum action delete_transform(struct rest_call *call, json_t *current, jso
 	}
 	obj = json_deep_copy(current);
 	meta = meta_of(obj);
-	if (call->propagation && strcmp(call->propagation, "Orphan") == 0)
-		add_finalizer(meta, "orphan");
-	else if (call->propagation && strcmp(call->propagation, "Foreground") == 0)
-		add_finalizer(meta, "foregroundDeletion");
-	if (strcmp(call->rt->resource, "pods") == 0 && !call->rt->group[0])
+	propagation_finalizers(call, meta);
+	if (is_core(call, "namespaces") &&
+	    json_array_size(json_object_get(json_object_get(obj, "spec"), "finalizers")) > 0) {
+		/* Terminating until the namespace's content is gone (see
+		 * master/namespaces.c) and its finalizers are removed. */
+		if (!json_object_get(meta, "deletionTimestamp")) {
+			now_rfc3339(stamp, sizeof(stamp), 0);
+			json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
+			json_object_set_new(obj, "status",
+					    json_pack("{s:s}", "phase", "Terminating"));
+		}
+		goto done;
+	}
+	if (is_core(call, "pods"))
 		grace = pod_grace(call, current);
 	if (!has_finalizers(obj) && grace < 0) {
 		json_decref(obj);
 		return ACT_DELETE;
 	}
+	if (!json_object_get(meta, "deletionTimestamp") &&
+	    json_integer_value(json_object_get(meta, "generation")) > 0)
+		json_object_set_new(
+		    meta, "generation",
+		    json_integer(json_integer_value(json_object_get(meta, "generation")) + 1));
 	if (grace >= 0) {
 		json_t *old = json_object_get(meta, "deletionGracePeriodSeconds");
 
@@ -674,6 +849,7 @@ static enum action delete_transform(struct rest_call *call, json_t *current, jso
 		json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
 		json_object_set_new(meta, "deletionGracePeriodSeconds", json_integer(0));
 	}
+done:
 	if (json_equal(obj, current)) {
 		json_decref(obj);
 		return ACT_UNCHANGED;
@@ -698,7 +874,7 @@ static bool read_delete_options(struct rest_call *call)
 	const char *policy = route_param(&req->route, "propagationPolicy");
 	json_t *opts = NULL;
 
-	call->grace_seconds = -1;
+	call->grace_seconds = GRACE_UNSET;
 	if (req->body.len) {
 		json_t *pre, *g, *p;
 		json_error_t jerr;
@@ -724,19 +900,24 @@ static bool read_delete_options(struct rest_call *call)
 		p = json_object_get(opts, "propagationPolicy");
 		if (json_is_string(p))
 			policy = arena_strdup(a, json_string_value(p));
-		if (json_is_array(json_object_get(opts, "dryRun")) &&
-		    json_array_size(json_object_get(opts, "dryRun")) > 0) {
-			const char *v =
-			    json_string_value(json_array_get(json_object_get(opts, "dryRun"), 0));
+		if (json_is_array(json_object_get(opts, "dryRun"))) {
+			json_t *v;
+			size_t i;
 
-			if (!v || strcmp(v, "All") != 0) {
-				json_decref(opts);
-				response_send_status(
-				    req, 400, "BadRequest",
-				    arena_printf(a, "Invalid dry run value: %s", v ? v : ""));
-				return false;
+			json_array_foreach(json_object_get(opts, "dryRun"), i, v)
+			{
+				if (!json_is_string(v) ||
+				    strcmp(json_string_value(v), "All") != 0) {
+					json_decref(opts);
+					rest_invalid_options(call, "DeleteOptions", "dryRun",
+							     "FieldValueNotSupported",
+							     "Unsupported value: the dryRun "
+							     "values: supported values: "
+							     "\"All\"");
+					return false;
+				}
+				call->dry_run = true;
 			}
-			call->dry_run = true;
 		}
 		json_decref(opts);
 	}
@@ -744,23 +925,49 @@ static bool read_delete_options(struct rest_call *call)
 		call->grace_seconds = strtoll(grace, NULL, 10);
 	if (policy && *policy && strcmp(policy, "Orphan") != 0 &&
 	    strcmp(policy, "Background") != 0 && strcmp(policy, "Foreground") != 0) {
-		rest_invalid(
-		    call, "", "propagationPolicy",
+		rest_invalid_options(
+		    call, "DeleteOptions", "propagationPolicy", "FieldValueNotSupported",
 		    arena_printf(a,
-				 "Unsupported value: \"%s\": supported values: \"Foreground\", "
-				 "\"Background\", \"Orphan\", \"nil\"",
+				 "Unsupported value: \"%s\": supported values: "
+				 "\"Foreground\", \"Background\", \"Orphan\", \"nil\"",
 				 policy));
 		return false;
 	}
+	if (call->grace_seconds != GRACE_UNSET && call->grace_seconds < 0)
+		call->grace_seconds = 1; /* as BeforeDelete: a negative grace period is 1 */
 	call->propagation = policy && *policy ? policy : NULL;
 	return true;
 }
 
 void rest_delete(struct rest_call *call)
 {
+	struct request *req = call->req;
+	static const char *const immortal[] = {"default", "kube-system", "kube-public", NULL};
+
 	call->ok_status = 200;
-	if (!rest_parse_dry_run(call) || !read_delete_options(call))
+	if (!rest_parse_dry_run(call, "DeleteOptions") || !read_delete_options(call))
 		return;
+	for (const char *const *ns = immortal; is_core(call, "namespaces") && *ns; ns++) {
+		if (strcmp(*ns, call->key.name) == 0) {
+			response_send_status_details(
+			    req, 403, "Forbidden",
+			    arena_printf(
+				&req->arena,
+				"namespaces \"%s\" is forbidden: this namespace may not be "
+				"deleted",
+				call->key.name),
+			    json_pack("{s:s, s:s}", "name", call->key.name, "kind", "namespaces"));
+			return;
+		}
+	}
+	if (!call->propagation && strcmp(call->rt->resource, "jobs") == 0 &&
+	    strcmp(call->rt->group, "batch") == 0)
+		response_add_header(
+		    req, "Warning",
+		    "299 - \"child pods are preserved by default when jobs are deleted; set "
+		    "propagationPolicy=Background to remove them or set propagationPolicy=Orphan "
+		    "to "
+		    "suppress this warning\"");
 	rmw_start(call);
 }
 
@@ -832,7 +1039,7 @@ void rest_delete_collection(struct rest_call *call)
 	struct store_list_options opts = {0};
 
 	call->ok_status = 200;
-	if (!rest_parse_dry_run(call) || !read_delete_options(call))
+	if (!rest_parse_dry_run(call, "DeleteOptions") || !read_delete_options(call))
 		return;
 	opts.group = call->rt->group;
 	opts.resource = call->rt->resource;

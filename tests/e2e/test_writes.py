@@ -3,6 +3,7 @@ graceful deletion, deletecollection, dryRun, delete preconditions, and
 unconditional updates racing each other (the server retries them)."""
 import json
 import threading
+import time
 import unittest
 
 from harness import ServerTest
@@ -49,6 +50,10 @@ class WritesTest(ServerTest):
         self.assertEqual(s["spec"]["replicas"], 1)
         self.assertNotIn("labels", s["metadata"])
         self.assertEqual(s["metadata"]["generation"], 1)
+        # Deployments count annotation changes as changes of generation too.
+        s2 = dict(s, metadata=dict(s["metadata"], annotations={"note": "x"}))
+        status, s = self.call("PUT", base + "/st", s2)
+        self.assertEqual((status, s["metadata"]["generation"]), (200, 2))
         status, got = self.call("GET", base + "/st/status")
         self.assertEqual((status, got["status"]), (200, s["status"]))
         # The main resource changes everything but the status; a spec change
@@ -57,10 +62,10 @@ class WritesTest(ServerTest):
         s["metadata"]["labels"] = {"a": "b"}
         status, m = self.call("PUT", base + "/st", s)
         self.assertEqual((status, m["status"], m["metadata"]["labels"], m["metadata"]["generation"]),
-                         (200, {"replicas": 3, "readyReplicas": 2}, {"a": "b"}, 1))
+                         (200, {"replicas": 3, "readyReplicas": 2}, {"a": "b"}, 2))
         m["spec"]["replicas"] = 5
         status, m2 = self.call("PUT", base + "/st", m)
-        self.assertEqual((status, m2["spec"]["replicas"], m2["metadata"]["generation"]), (200, 5, 2))
+        self.assertEqual((status, m2["spec"]["replicas"], m2["metadata"]["generation"]), (200, 5, 3))
         # An update that changes nothing writes nothing.
         status, m3 = self.call("PUT", base + "/st", m2)
         self.assertEqual((status, m3["metadata"]["resourceVersion"]), (200, m2["metadata"]["resourceVersion"]))
@@ -98,8 +103,17 @@ class WritesTest(ServerTest):
         status, marked = self.call("DELETE", base + "/orph", {"propagationPolicy": "Orphan"})
         self.assertEqual((status, marked["metadata"]["finalizers"]), (200, ["orphan"]))
         status, err = self.call("DELETE", base + "/orph?propagationPolicy=Sideways")
-        self.assertEqual((status, err["reason"]), (422, "Invalid"))
-        self.assertIn('Unsupported value: "Sideways"', err["message"])
+        self.assertEqual((status, err["reason"], err["message"]),
+                         (422, "Invalid", 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported '
+                          'value: "Sideways": supported values: "Foreground", "Background", "Orphan", "nil"'))
+        # Jobs orphan their pods unless told otherwise, and say so.
+        job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"},
+               "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                              "containers": [{"name": "c", "image": "busybox"}]}}}}
+        self.assertEqual(self.call("POST", "/apis/batch/v1/namespaces/default/jobs", job)[0], 201)
+        status, headers, out = self.server.request("DELETE", "/apis/batch/v1/namespaces/default/jobs/j")
+        self.assertEqual((status, json.loads(out)["metadata"]["finalizers"]), (200, ["orphan"]))
+        self.assertIn("child pods are preserved by default", dict(headers).get("Warning", ""))
 
     def test_pods_bound_to_a_node_are_deleted_gracefully(self):
         base = "/api/v1/namespaces/default/pods"
@@ -153,7 +167,11 @@ class WritesTest(ServerTest):
         self.assertEqual(self.call("DELETE", base + "/dry?dryRun=All")[0], 200)
         self.assertEqual(self.call("GET", base + "/dry")[0], 200)
         status, err = self.call("POST", base + "?dryRun=Some", configmap("dry2"))
-        self.assertEqual((status, err["reason"], err["message"]), (400, "BadRequest", "Invalid dry run value: Some"))
+        self.assertEqual((status, err["reason"], err["message"]),
+                         (422, "Invalid", 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: '
+                          '[]string{"Some"}: supported values: "All"'))
+        self.assertEqual(err["details"]["causes"], [{"reason": "FieldValueNotSupported", "field": "dryRun",
+                                                     "message": 'Unsupported value: []string{"Some"}: supported values: "All"'}])
 
     def test_delete_preconditions_messages(self):
         base = "/api/v1/namespaces/default/configmaps"
@@ -171,6 +189,63 @@ class WritesTest(ServerTest):
                          'recreated' % (other, uid))
         status, ok = self.call("DELETE", base + "/pre", {"preconditions": {"uid": uid, "resourceVersion": rv}})
         self.assertEqual((status, ok["status"]), (200, "Success"))
+
+    def wait_gone(self, path, seconds=20):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if self.call("GET", path)[0] == 404:
+                return True
+            time.sleep(0.2)
+        return False
+
+    def test_namespace_lifecycle(self):
+        status, ns = self.call("POST", "/api/v1/namespaces",
+                               {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "doomed"}})
+        self.assertEqual(status, 201)
+        self.assertEqual(ns["spec"], {"finalizers": ["kubernetes"]})
+        self.assertEqual(ns["status"], {"phase": "Active"})
+        self.assertEqual(ns["metadata"]["labels"], {"kubernetes.io/metadata.name": "doomed"})
+        self.assertNotIn("generation", ns["metadata"])
+        base = "/api/v1/namespaces/doomed/configmaps"
+        for name, fin in (("plain", None), ("held", ["example.com/hold"])):
+            self.assertEqual(self.call("POST", base, configmap(name, finalizers=fin))[0], 201)
+        status, marked = self.call("DELETE", "/api/v1/namespaces/doomed")
+        self.assertEqual((status, marked["kind"], marked["status"]["phase"]), (200, "Namespace", "Terminating"))
+        self.assertIn("deletionTimestamp", marked["metadata"])
+        self.assertNotIn("deletionGracePeriodSeconds", marked["metadata"])
+        status, err = self.call("POST", base, configmap("late"))
+        self.assertEqual((status, err["reason"], err["message"]),
+                         (403, "Forbidden", 'configmaps "late" is forbidden: unable to create new content in '
+                          'namespace doomed because it is being terminated'))
+        self.assertEqual(err["details"]["causes"][0]["reason"], "NamespaceTerminating")
+        # The content goes; what has a finalizer waits for it.
+        self.assertTrue(self.wait_gone(base + "/plain"))
+        status, held = self.call("GET", base + "/held")
+        self.assertEqual(status, 200)
+        self.assertIn("deletionTimestamp", held["metadata"])
+        self.assertEqual(self.call("GET", "/api/v1/namespaces/doomed")[0], 200)
+        held["metadata"]["finalizers"] = []
+        self.assertEqual(self.call("PUT", base + "/held", held)[0], 200)
+        self.assertTrue(self.wait_gone("/api/v1/namespaces/doomed"))
+        # The namespaces every cluster needs cannot go.
+        status, err = self.call("DELETE", "/api/v1/namespaces/kube-system")
+        self.assertEqual((status, err["message"], err["details"]),
+                         (403, 'namespaces "kube-system" is forbidden: this namespace may not be deleted',
+                          {"name": "kube-system", "kind": "namespaces"}))
+
+    def test_spec_finalizers_change_through_finalize_only(self):
+        ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "fin-only"},
+              "spec": {"finalizers": ["kubernetes", "example.com/x"]}}
+        status, ns = self.call("POST", "/api/v1/namespaces", ns)
+        self.assertEqual(status, 201)
+        ns["spec"]["finalizers"] = []
+        status, put = self.call("PUT", "/api/v1/namespaces/fin-only", ns)
+        self.assertEqual(put["spec"]["finalizers"], ["kubernetes", "example.com/x"])
+        put["spec"]["finalizers"] = ["kubernetes"]
+        status, fin = self.call("PUT", "/api/v1/namespaces/fin-only/finalize", put)
+        self.assertEqual((status, fin["spec"]["finalizers"]), (200, ["kubernetes"]))
+        self.assertEqual(self.call("DELETE", "/api/v1/namespaces/fin-only")[0], 200)
+        self.assertTrue(self.wait_gone("/api/v1/namespaces/fin-only"))
 
     def test_racing_unconditional_updates_all_succeed(self):
         base = "/api/v1/namespaces/default/configmaps"
