@@ -22,6 +22,7 @@
 #include "shared/uuid.h"
 #include "worker/rest_internal.h"
 #include "worker/store.h"
+#include "worker/watch.h"
 #include "worker/worker.h"
 
 #define LIST_PARAMS 7 /* the store's own list parameters come first */
@@ -434,7 +435,8 @@ void rest_serve(struct request *req)
 		return;
 	}
 	if (!string_list_has(&rt->verbs, verb) ||
-	    (rt->namespaced && !scoped && strcmp(verb, "list") != 0)) {
+	    (rt->namespaced && !scoped && strcmp(verb, "list") != 0 &&
+	     strcmp(verb, "watch") != 0)) {
 		response_send_method_not_allowed(req);
 		return;
 	}
@@ -442,6 +444,8 @@ void rest_serve(struct request *req)
 		store_get(req->worker->pg, &call->key, get_done, call);
 	else if (strcmp(verb, "list") == 0)
 		rest_list(call);
+	else if (strcmp(verb, "watch") == 0)
+		rest_watch(call);
 	else if (strcmp(verb, "create") == 0 && !named)
 		rest_create(call);
 	else if (strcmp(verb, "update") == 0 && named)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "shared/log.h"
+#include "worker/watch.h"
 #include "worker/conn.h"
 #include "worker/pg_pool.h"
 #include "worker/store.h"
@@ -76,6 +77,7 @@ static void worker_begin_shutdown(struct worker *w)
 	event_loop_remove(w->loop, w->listen_fd);
 	close(w->listen_fd);
 	w->listen_fd = -1;
+	watch_hub_end_all(w->watch); /* clients re-watch through another worker */
 	conn_begin_shutdown(w);
 	if (LOG_V(1))
 		log_info("worker draining %d connections", w->num_conns);
@@ -126,6 +128,7 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 	}
 	w.pg = pg_pool_new(w.loop, cfg->storage_dsn, WORKER_PG_CONNECTIONS, store_statements,
 			   store_num_statements);
+	w.watch = watch_hub_new(&w);
 	event_loop_timer(w.loop, 1000, worker_tick, &w);
 	if (LOG_V(1))
 		log_info("worker %d started", index);
@@ -133,7 +136,8 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 	event_loop_run(w.loop);
 
 	conn_close_all(&w); /* what is left past the drain deadline */
-	pg_pool_free(w.pg);
+	pg_pool_free(w.pg); /* fails the watchers' queries: they end */
+	watch_hub_free(w.watch);
 	close(w.signal_fd);
 	event_loop_free(w.loop);
 	SSL_CTX_free(ssl_ctx);

@@ -17,6 +17,7 @@
 
 struct conn;
 struct pg_pool;
+struct watch_hub;
 
 struct worker {
 	const struct config *cfg;
@@ -25,6 +26,7 @@ struct worker {
 	int listen_fd;
 	int signal_fd;
 	struct pg_pool *pg;
+	struct watch_hub *watch;
 	struct conn *conns; /* every open connection, for sweeps and shutdown */
 	int num_conns;
 	int peak_conns; /* since the last malloc_trim() */
