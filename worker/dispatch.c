@@ -15,6 +15,7 @@
 #include "worker/rest.h"
 #include "worker/worker.h"
 #include "worker/nonresource.h"
+#include "worker/openapi.h"
 
 /* Until the authorizers arrive: authenticated users may do anything, and
  * anonymous users may read what kube-apiserver's system:public-info-viewer
@@ -61,7 +62,7 @@ void dispatch(struct request *req)
 	}
 	switch (req->route.kind) {
 	case ROUTE_NON_RESOURCE:
-		if (!nonresource_serve(req))
+		if (!nonresource_serve(req) && !openapi_serve(req))
 			response_send_not_found(req);
 		return;
 	case ROUTE_API_ROOT:
