@@ -19,6 +19,7 @@
 
 #include "shared/registry.h"
 #include "shared/selector.h"
+#include "shared/table.h"
 #include "shared/uuid.h"
 #include "worker/rest_internal.h"
 #include "worker/store.h"
@@ -122,9 +123,147 @@ void rest_invalid(struct rest_call *call, const char *name, const char *field, c
 				     d);
 }
 
+/* One clause of Accept: "type/subtype;k=v;k=v". */
+static enum rest_output media_output(struct arena *a, const char *clause, bool *ok,
+				     const char **version)
+{
+	char *c = arena_strdup(a, clause), *save = NULL, *part;
+	const char *as = NULL, *g = NULL, *v = NULL;
+	bool json = false;
+	int i = 0;
+
+	*ok = false;
+	for (part = strtok_r(c, ";", &save); part; part = strtok_r(NULL, ";", &save), i++) {
+		char *eq;
+
+		while (*part == ' ' || *part == '\t')
+			part++;
+		for (char *e = part + strlen(part); e > part && (e[-1] == ' ' || e[-1] == '\t');)
+			*--e = '\0';
+		if (i == 0) {
+			json = strcasecmp(part, "application/json") == 0 ||
+			       strcasecmp(part, "application/*") == 0 || strcmp(part, "*/*") == 0;
+			continue;
+		}
+		eq = strchr(part, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		if (strcmp(part, "as") == 0)
+			as = eq + 1;
+		else if (strcmp(part, "g") == 0)
+			g = eq + 1;
+		else if (strcmp(part, "v") == 0)
+			v = eq + 1;
+		else if (strcmp(part, "q") == 0 && strtod(eq + 1, NULL) <= 0)
+			return OUT_JSON; /* q=0: not acceptable */
+	}
+	if (!json)
+		return OUT_JSON;
+	if (!as) {
+		*ok = true;
+		return OUT_JSON;
+	}
+	if (!g || strcmp(g, "meta.k8s.io") != 0 || !v ||
+	    (strcmp(v, "v1") != 0 && strcmp(v, "v1beta1") != 0))
+		return OUT_JSON;
+	*version = v;
+	if (strcmp(as, "Table") == 0) {
+		*ok = true;
+		return OUT_TABLE;
+	}
+	if (strcmp(as, "PartialObjectMetadata") == 0 ||
+	    strcmp(as, "PartialObjectMetadataList") == 0) {
+		*ok = true;
+		return OUT_PARTIAL;
+	}
+	return OUT_JSON;
+}
+
+bool rest_negotiate(struct rest_call *call)
+{
+	struct request *req = call->req;
+	const char *accept = request_header(req, "Accept");
+	const char *include = route_param(&req->route, "includeObject");
+	enum table_include inc = TABLE_INCLUDE_METADATA;
+	char *list, *save = NULL, *clause;
+
+	call->output = OUT_JSON;
+	call->output_version = "v1";
+	if (include && table_include_parse(include, &inc) < 0) {
+		response_send_status(
+		    req, 400, "BadRequest",
+		    arena_printf(&req->arena, "unrecognized includeObject value: \"%s\"", include));
+		return false;
+	}
+	call->include = (int)inc;
+	if (!accept || !*accept)
+		return true;
+	list = arena_strdup(&req->arena, accept);
+	for (clause = strtok_r(list, ",", &save); clause; clause = strtok_r(NULL, ",", &save)) {
+		bool ok;
+		const char *version = "v1";
+		enum rest_output out = media_output(&req->arena, clause, &ok, &version);
+
+		if (ok) {
+			call->output = out;
+			call->output_version = version;
+			return true;
+		}
+	}
+	response_send_status(req, 406, "NotAcceptable",
+			     "only the following media types are accepted: application/json");
+	return false;
+}
+
+static json_t *partial_metadata(struct rest_call *call, json_t *obj)
+{
+	return json_pack(
+	    "{s:s, s:s, s:O}", "kind", "PartialObjectMetadata", "apiVersion",
+	    arena_printf(&call->req->arena, "meta.k8s.io/%s", call->output_version), "metadata",
+	    json_object_get(obj, "metadata") ? json_object_get(obj, "metadata") : json_object());
+}
+
+json_t *rest_output_object(struct rest_call *call, json_t *obj, bool with_columns)
+{
+	json_t *rows, *table;
+	const char *rv;
+
+	switch (call->output) {
+	case OUT_PARTIAL:
+		return partial_metadata(call, obj);
+	case OUT_TABLE:
+		rows = json_array();
+		json_array_append_new(
+		    rows, table_row(call->rt, obj, time(NULL), (enum table_include)call->include));
+		rv = json_string_value(
+		    json_object_get(json_object_get(obj, "metadata"), "resourceVersion"));
+		table = table_wrap(with_columns ? call->rt : NULL, rows, rv, NULL, -1);
+		if (strcmp(call->output_version, "v1") != 0)
+			json_object_set_new(table, "apiVersion",
+					    json_string("meta.k8s.io/v1beta1"));
+		return table;
+	default:
+		return json_incref(obj);
+	}
+}
+
 void rest_send_object(struct rest_call *call, int code, const char *json)
 {
-	response_send_json_text(call->req, code, json, strlen(json));
+	json_t *obj;
+
+	if (call->output == OUT_JSON) {
+		response_send_json_text(call->req, code, json, strlen(json));
+		return;
+	}
+	obj = json_loads(json, 0, NULL);
+	if (!obj) {
+		response_send_status(call->req, 500, "InternalError",
+				     "Internal error occurred: the stored object is not JSON");
+		return;
+	}
+	response_send_json(call->req, code, rest_output_object(call, obj, true));
+	json_decref(obj);
 }
 
 /* 422 for invalid options (CreateOptions, DeleteOptions...), as
@@ -234,6 +373,51 @@ bad:
 	return -1;
 }
 
+/* A list as a Table or a PartialObjectMetadataList. */
+static void list_send_converted(struct rest_call *call, const struct store_result *res)
+{
+	struct request *req = call->req;
+	const char *rv = arena_printf(&req->arena, "%lld", (long long)res->rv);
+	const char *cont = NULL;
+	long long remaining = -1;
+	json_t *items = json_array(), *out;
+	time_t now = time(NULL);
+
+	if (res->more) {
+		const struct store_item *last = &res->items[res->num_items - 1];
+
+		cont = encode_continue(req, res->rv, last->namespace, last->name);
+		if (call->count_remaining && res->remaining >= 0)
+			remaining = res->remaining;
+	}
+	for (int i = 0; i < res->num_items; i++) {
+		json_t *obj = json_loads(res->items[i].object, 0, NULL);
+
+		if (!obj)
+			continue;
+		json_array_append_new(
+		    items, call->output == OUT_TABLE
+			       ? table_row(call->rt, obj, now, (enum table_include)call->include)
+			       : partial_metadata(call, obj));
+		json_decref(obj);
+	}
+	if (call->output == OUT_TABLE) {
+		out = table_wrap(call->rt, items, rv, cont, remaining);
+	} else {
+		json_t *meta = json_pack("{s:s}", "resourceVersion", rv);
+
+		if (cont)
+			json_object_set_new(meta, "continue", json_string(cont));
+		if (remaining >= 0)
+			json_object_set_new(meta, "remainingItemCount", json_integer(remaining));
+		out = json_pack("{s:s, s:s, s:o, s:o}", "kind", "PartialObjectMetadataList",
+				"apiVersion", "meta.k8s.io/v1", "metadata", meta, "items", items);
+	}
+	if (strcmp(call->output_version, "v1") != 0)
+		json_object_set_new(out, "apiVersion", json_string("meta.k8s.io/v1beta1"));
+	response_send_json(req, 200, out);
+}
+
 static void list_done(void *ctx, const struct store_result *res)
 {
 	struct rest_call *call = ctx;
@@ -242,6 +426,10 @@ static void list_done(void *ctx, const struct store_result *res)
 
 	if (res->status != STORE_OK) {
 		rest_status_from_store(call, res);
+		return;
+	}
+	if (call->output != OUT_JSON) {
+		list_send_converted(call, res);
 		return;
 	}
 	buf_printf(&out, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{",
@@ -440,6 +628,9 @@ void rest_serve(struct request *req)
 		response_send_method_not_allowed(req);
 		return;
 	}
+	if ((strcmp(verb, "get") == 0 || strcmp(verb, "list") == 0 || strcmp(verb, "watch") == 0) &&
+	    !rest_negotiate(call))
+		return;
 	if (strcmp(verb, "get") == 0 && named)
 		store_get(req->worker->pg, &call->key, get_done, call);
 	else if (strcmp(verb, "list") == 0)

@@ -23,8 +23,18 @@ struct rest_error {
 
 #define GRACE_UNSET INT64_MIN
 
+/* What a get, list or watch answers with (Accept). */
+enum rest_output {
+	OUT_JSON,
+	OUT_TABLE,   /* meta.k8s.io Table */
+	OUT_PARTIAL, /* meta.k8s.io PartialObjectMetadata(List) */
+};
+
 struct rest_call {
 	struct request *req;
+	enum rest_output output;
+	const char *output_version; /* of meta.k8s.io: "v1" or "v1beta1" */
+	int include;		    /* enum table_include */
 	const struct resource_type *rt;
 	struct store_key key;
 	const char *subresource; /* "" or "status" */
@@ -58,6 +68,11 @@ json_t *rest_details(struct rest_call *call);
 void rest_status_from_store(struct rest_call *call, const struct store_result *res);
 /* 422 Invalid with one cause. */
 void rest_invalid(struct rest_call *call, const char *name, const char *field, const char *message);
+/* Chooses the output of a get, list or watch from Accept and
+ * includeObject; false when it answered 406 or 400. */
+bool rest_negotiate(struct rest_call *call);
+/* One object as the negotiated output wants it (a new reference). */
+json_t *rest_output_object(struct rest_call *call, json_t *obj, bool with_columns);
 /* Answers an object the store or a write produced, as JSON text. */
 void rest_send_object(struct rest_call *call, int code, const char *json);
 /* Parses ?dryRun; false when it answered 422 about options ("CreateOptions"). */

@@ -66,6 +66,7 @@ struct watcher {
 	bool selective; /* labels or fields non-empty */
 	bool bookmarks;
 	bool initial_events; /* sendInitialEvents: end the initial list with a bookmark */
+	bool sent_columns;   /* a Table watch sends its columns with the first event */
 	bool busy;	     /* a pool query holds a pointer to this watcher */
 	bool dead;	     /* the client went while busy */
 	int64_t deadline_ms;
@@ -173,13 +174,30 @@ static const char *api_version(struct watcher *w)
 			  : rt->version;
 }
 
-/* Sends one event line; false when the watcher had to be closed. */
+/* Sends one event line; false when the watcher had to be closed. Objects
+ * (not ERROR Statuses) go out as the request's Accept asked: a Table of one
+ * row, or PartialObjectMetadata. */
 static bool watcher_write(struct watcher *w, const char *type, const char *object)
 {
 	struct buf line = {0};
+	char *converted = NULL;
 
+	if (w->call->output != OUT_JSON && strcmp(type, "ERROR") != 0 &&
+	    (strcmp(type, "BOOKMARK") != 0 || w->call->output == OUT_PARTIAL)) {
+		json_t *obj = json_loads(object, 0, NULL);
+
+		if (obj) {
+			json_t *out = rest_output_object(w->call, obj, !w->sent_columns);
+
+			converted = json_dumps(out, JSON_COMPACT);
+			json_decref(out);
+			json_decref(obj);
+			w->sent_columns = w->sent_columns || strcmp(type, "BOOKMARK") != 0;
+		}
+	}
 	buf_printf(&line, "{\"type\":\"%s\",\"object\":", type);
-	buf_append_str(&line, object);
+	buf_append_str(&line, converted ? converted : object);
+	free(converted);
 	buf_append_str(&line, "}\n");
 	response_stream_write(w->req, line.data, line.len);
 	buf_free(&line);

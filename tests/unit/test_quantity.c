@@ -1,0 +1,152 @@
+/*
+ * test_quantity.c - unit tests for shared/quantity.c.
+ *
+ * Quantity text and what resource.Quantity's String() makes of it in
+ * k8s.io/apimachinery v1.32, in every format: canonicalisation to the
+ * largest exact suffix, text kept as written when upstream's int64 path
+ * finds it canonical, rounding to the nanounit, the binary cap and the
+ * binary-to-decimal fallbacks; and the text ParseQuantity rejects.
+ */
+#include <check.h>
+#include <stdlib.h>
+
+#include "shared/quantity.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char *in, *out;
+} cases[] = {
+    /* decimal SI */
+    {"0", "0"},
+    {"1", "1"},
+    {"1000m", "1"},
+    {"1500m", "1500m"},
+    {"0.5", "500m"},
+    {"1.5", "1500m"},
+    {"-1.5", "-1500m"},
+    {"0.1", "100m"},
+    {"0.10", "100m"},
+    {"1.000", "1"},
+    {"1000", "1k"},
+    {"1000000", "1M"},
+    {"1500k", "1500k"},
+    {"1.5M", "1500k"},
+    {"100M", "100M"},
+    {"100m", "100m"},
+    {"250000000n", "250m"},
+    {"0.000001", "1u"},
+    {"0.0001m", "100n"},
+    {"1.000n", "1n"},
+    {"12E", "12E"},
+    {"1000E", "1"}, /* 10^21 has no suffix: upstream prints none */
+    {"1000P", "1E"},
+    {"9223372036854775807", "9223372036854775807"},
+    {"9223372036854775808", "9223372036854775808"}, /* decimal values are not capped */
+    {"18446744073709551616000", "18446744073709551616k"},
+    /* rounded away from zero to the nanounit */
+    {"0.1n", "1n"},
+    {"0.0000000001", "1n"},
+    {"-0.0000000001", "-1n"},
+    {"1.0000000001", "1000000001n"},
+    {"0.00000000000000000000000000000000001", "1n"},
+    /* binary SI */
+    {"1Ki", "1Ki"},
+    {"1024Mi", "1Gi"},
+    {"1.5Gi", "1536Mi"},
+    {"2048Ki", "2Mi"},
+    {"1536Mi", "1536Mi"},
+    {"8Ti", "8Ti"},
+    {"1Ei", "1Ei"},
+    {"1024Ei", "9223372036854775807"}, /* capped at 2^63-1 */
+    {"123456789012345678901234567890Ki", "9223372036854775807"},
+    {"1023Ki", "1023Ki"},
+    {"1.5Ki", "1536"}, /* an integer, but not of a whole Ki */
+    {"0.5Ki", "512"},  /* below 1024: decimal */
+    {".5Ki", "512"},
+    {"0.5Mi", "512Ki"},
+    {"1.0000001Ki", "1024000102400n"}, /* a fraction: decimal */
+    {"0.0000000001Ki", "103n"},
+    {"-1Gi", "-1Gi"},
+    {"-1024Mi", "-1Gi"},
+    /* decimal exponent */
+    {"1e3", "1e3"},
+    {"1E3", "1E3"},
+    {"12e6", "12e6"},
+    {"100e3", "100e3"},
+    {"1000e3", "1e6"},
+    {"1.5e3", "1500"},
+    {"1e-3", "1e-3"},
+    {"15e-1", "1500e-3"},
+    {"5e-10", "1e-9"},
+    {"1e21", "1e21"},
+    {"10e21", "10e21"},
+    {"10e4294967296", "10e4294967296"},
+    /* kept as written: upstream's int64 path finds these canonical */
+    {"+1Gi", "+1Gi"},
+    {"01Gi", "01Gi"},
+    {"1.Gi", "1.Gi"},
+    {"+100M", "+100M"},
+    {"0100M", "0100M"},
+    /* ...and these not, so they are rewritten */
+    {"+1024Mi", "1Gi"},
+    {"+1000", "1k"},
+    {"01000m", "1"},
+    {"01000M", "1G"},
+    /* no digits at all read as zero */
+    {"00", "0"},
+    {"-", "0"},
+    {"+", "0"},
+    {".", "0"},
+    {"Ki", "0"},
+    {"-0.0", "0"},
+    {"0Mi", "0"},
+};
+
+START_TEST(test_canonical)
+{
+	struct arena a = {0};
+	const char *out = quantity_canonical(&a, cases[_i].in);
+
+	ck_assert_msg(out != NULL, "rejected %s", cases[_i].in);
+	ck_assert_str_eq(out, cases[_i].out);
+	arena_free(&a);
+}
+END_TEST
+
+static const char *const invalid[] = {
+    "",	    "1K",  "1k3", "1e",	 "1e+",	  "1ee5", "1Gi ", " 1Gi",   "1.5.5",
+    "1Gib", "abc", "1mi", "1_0", "1e3.5", "--1",  "1 Gi", "+.e-10", "1e99999999999999999999",
+};
+
+START_TEST(test_invalid)
+{
+	struct arena a = {0};
+
+	ck_assert_msg(quantity_canonical(&a, invalid[_i]) == NULL, "accepted %s", invalid[_i]);
+	ck_assert(quantity_canonical(&a, NULL) == NULL);
+	arena_free(&a);
+}
+END_TEST
+
+static Suite *quantity_suite(void)
+{
+	Suite *s = suite_create("quantity");
+	TCase *tc = tcase_create("canonical");
+
+	tcase_add_loop_test(tc, test_canonical, 0, N(cases));
+	tcase_add_loop_test(tc, test_invalid, 0, N(invalid));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *runner = srunner_create(quantity_suite());
+	int failed;
+
+	srunner_run_all(runner, CK_NORMAL);
+	failed = srunner_ntests_failed(runner);
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
