@@ -618,6 +618,8 @@ void rest_serve(struct request *req)
 			store_get(req->worker->pg, &call->key, get_done, call);
 		else if (strcmp(verb, "update") == 0)
 			rest_update(call);
+		else if (strcmp(verb, "patch") == 0)
+			rest_patch(call);
 		else
 			response_send_method_not_allowed(req);
 		return;
@@ -641,6 +643,8 @@ void rest_serve(struct request *req)
 		rest_create(call);
 	else if (strcmp(verb, "update") == 0 && named)
 		rest_update(call);
+	else if (strcmp(verb, "patch") == 0 && named)
+		rest_patch(call);
 	else if (strcmp(verb, "delete") == 0 && named)
 		rest_delete(call);
 	else if (strcmp(verb, "deletecollection") == 0 && !named)

@@ -48,6 +48,9 @@ struct rest_call {
 	/* delete options */
 	int64_t grace_seconds; /* GRACE_UNSET = not given */
 	const char *propagation;
+	/* patch */
+	const char *patch_type; /* "json", "merge"; NULL = not a patch */
+	int field_validation;	/* enum patch_field_validation */
 	/* read-modify-write */
 	int attempts;
 	int64_t current_rv;
@@ -84,6 +87,7 @@ bool rest_add_selectors(struct rest_call *call, struct store_list_options *opts)
 
 void rest_create(struct rest_call *call);
 void rest_update(struct rest_call *call);
+void rest_patch(struct rest_call *call);
 void rest_delete(struct rest_call *call);
 void rest_delete_collection(struct rest_call *call);
 

@@ -18,6 +18,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "shared/json_patch.h"
+#include "shared/log.h"
 #include "shared/uuid.h"
 #include "worker/rest_internal.h"
 #include "worker/worker.h"
@@ -508,6 +510,55 @@ void rest_update(struct rest_call *call)
 	rmw_start(call);
 }
 
+/* ---- patch ---- */
+
+void rest_patch(struct rest_call *call)
+{
+	struct request *req = call->req;
+	const char *type = request_header(req, "Content-Type");
+	const char *validation = route_param(&req->route, "fieldValidation");
+	size_t len;
+
+	if (!rest_parse_dry_run(call, "PatchOptions"))
+		return;
+	type = type ? type : "";
+	len = strcspn(type, "; ");
+	if (len == strlen("application/json-patch+json") &&
+	    strncasecmp(type, "application/json-patch+json", len) == 0) {
+		call->patch_type = "json";
+	} else if (len == strlen("application/merge-patch+json") &&
+		   strncasecmp(type, "application/merge-patch+json", len) == 0) {
+		call->patch_type = "merge";
+	} else {
+		/* Strategic merge patch and server-side apply come with the
+		 * type catalog (merge keys, list types). */
+		response_send_status(
+		    req, 415, "UnsupportedMediaType",
+		    arena_printf(&req->arena,
+				 "the body of the request was in an unknown format - accepted "
+				 "media types include: application/json-patch+json, "
+				 "application/merge-patch+json"));
+		return;
+	}
+	if (!validation || !*validation || strcmp(validation, "Warn") == 0) {
+		call->field_validation = PATCH_FIELD_VALIDATION_WARN;
+	} else if (strcmp(validation, "Strict") == 0) {
+		call->field_validation = PATCH_FIELD_VALIDATION_STRICT;
+	} else if (strcmp(validation, "Ignore") == 0) {
+		call->field_validation = PATCH_FIELD_VALIDATION_IGNORE;
+	} else {
+		rest_invalid_options(
+		    call, "PatchOptions", "fieldValidation", "FieldValueNotSupported",
+		    arena_printf(&req->arena,
+				 "Unsupported value: \"%s\": supported values: \"Ignore\", "
+				 "\"Strict\", \"Warn\"",
+				 validation));
+		return;
+	}
+	call->ok_status = 200;
+	rmw_start(call);
+}
+
 /* ---- create ---- */
 
 static bool valid_dns_subdomain(const char *s)
@@ -858,8 +909,98 @@ done:
 	return ACT_WRITE;
 }
 
+/* The patch applied to the current state, then handled as an update with
+ * the result as its body. */
+static enum action patch_transform(struct rest_call *call, json_t *current, json_t **next)
+{
+	struct request *req = call->req;
+	struct arena *a = &req->arena;
+	struct patch_result pr;
+	json_t *patched;
+	const char *rv, *cur_rv, *name;
+	enum action act;
+
+	patched = strcmp(call->patch_type, "json") == 0
+		      ? json_patch_apply(a, current, req->body.data ? req->body.data : "",
+					 req->body.len, call->field_validation, &pr)
+		      : json_merge_patch_apply(a, current, req->body.data ? req->body.data : "",
+					       req->body.len, call->field_validation, &pr);
+	if (!patched) {
+		if (pr.detail && LOG_V(2))
+			log_info("patch of %s %s/%s: %s", call->rt->resource, call->key.namespace,
+				 call->key.name, pr.detail);
+		set_error(call, pr.code, pr.reason, pr.message,
+			  pr.code == 422 ? json_object() : NULL);
+		return ACT_ERROR;
+	}
+	{
+		/* Go strings may hold U+0000; PostgreSQL's jsonb cannot. */
+		char *text = json_dumps(patched, JSON_COMPACT);
+		bool nul = text && strstr(text, "\\u0000");
+
+		free(text);
+		if (nul) {
+			json_decref(patched);
+			set_error(call, 400, "BadRequest",
+				  "the patched object holds a NUL character, which the storage "
+				  "cannot keep",
+				  NULL);
+			return ACT_ERROR;
+		}
+	}
+	if (!json_is_object(patched) || !json_is_object(meta_of(patched))) {
+		json_decref(patched);
+		set_error(call, 422, "Invalid",
+			  arena_printf(a, "%s \"%s\" is invalid: the patch does not give an object",
+				       call->rt->kind, call->key.name),
+			  NULL);
+		return ACT_ERROR;
+	}
+	for (size_t i = 0; i < pr.num_strict_errors; i++) {
+		if (call->field_validation == PATCH_FIELD_VALIDATION_STRICT) {
+			json_decref(patched);
+			set_error(call, 422, "Invalid",
+				  arena_printf(a, "strict decoding error: %s", pr.strict_errors[0]),
+				  NULL);
+			return ACT_ERROR;
+		}
+		response_add_header(req, "Warning",
+				    arena_printf(a, "299 - \"%s\"", pr.strict_errors[i]));
+	}
+	name = json_string_value(json_object_get(meta_of(patched), "name"));
+	if (!name || strcmp(name, call->key.name) != 0) {
+		json_decref(patched);
+		set_error(call, 400, "BadRequest",
+			  arena_printf(a,
+				       "the name of the object (%s) does not match the name on the "
+				       "URL (%s)",
+				       name ? name : "", call->key.name),
+			  NULL);
+		return ACT_ERROR;
+	}
+	/* A resourceVersion in the patch is a precondition. */
+	rv = json_string_value(json_object_get(meta_of(patched), "resourceVersion"));
+	cur_rv = json_string_value(json_object_get(meta_of(current), "resourceVersion"));
+	if (rv && cur_rv && strcmp(rv, cur_rv) != 0) {
+		json_decref(patched);
+		call->expected_rv = -1; /* no retry can succeed */
+		conflicts(call);
+		return ACT_ERROR;
+	}
+	if (call->rt->namespaced)
+		json_object_set_new(meta_of(patched), "namespace",
+				    json_string(call->key.namespace));
+	call->body = patched;
+	act = update_transform(call, current, next);
+	json_decref(call->body);
+	call->body = NULL;
+	return act;
+}
+
 static enum action transform(struct rest_call *call, json_t *current, json_t **next)
 {
+	if (call->patch_type)
+		return patch_transform(call, current, next);
 	if (call->body)
 		return update_transform(call, current, next);
 	return delete_transform(call, current, next);

@@ -247,6 +247,41 @@ class WritesTest(ServerTest):
         self.assertEqual(self.call("DELETE", "/api/v1/namespaces/fin-only")[0], 200)
         self.assertTrue(self.wait_gone("/api/v1/namespaces/fin-only"))
 
+    def patch(self, path, body, content_type):
+        status, _, out = self.server.request("PATCH", path, body=body, headers={"Content-Type": content_type})
+        return status, json.loads(out) if out else None
+
+    def test_patch_kinds_and_their_errors(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        status, cm = self.call("POST", base, configmap("pt", {"a": "1"}))
+        merge, jsonp = "application/merge-patch+json", "application/json-patch+json"
+        status, out = self.patch(base + "/pt", '{"metadata":{"labels":{"a":null,"b":"2"}},"data":{"n":"1"}}', merge)
+        self.assertEqual((status, out["metadata"]["labels"], out["data"]), (200, {"b": "2"}, {"k": "v", "n": "1"}))
+        status, out = self.patch(base + "/pt", '[{"op":"add","path":"/data/m","value":"x"},'
+                                 '{"op":"remove","path":"/data/k"}]', jsonp)
+        self.assertEqual((status, out["data"]), (200, {"n": "1", "m": "x"}))
+        # A failed test op: 422 with upstream's fixed message; nothing written.
+        status, err = self.patch(base + "/pt", '[{"op":"test","path":"/data/m","value":"y"}]', jsonp)
+        self.assertEqual((status, err["reason"], err["message"], err["details"]),
+                         (422, "Invalid", "the server rejected our request due to an error in our request", {}))
+        status, err = self.patch(base + "/pt", '{"data":', merge)
+        self.assertEqual((status, err["reason"]), (400, "BadRequest"))
+        self.assertIn("unexpected end of JSON input", err["message"])
+        status, err = self.patch(base + "/pt", '{"data":{"z":"1"}}', "application/strategic-merge-patch+json")
+        self.assertEqual((status, err["reason"]), (415, "UnsupportedMediaType"))
+        # A resourceVersion in the patch is a precondition.
+        status, err = self.patch(base + "/pt", '{"metadata":{"resourceVersion":"%s"},"data":{"z":"1"}}'
+                                 % cm["metadata"]["resourceVersion"], merge)
+        self.assertEqual((status, err["reason"]), (409, "Conflict"))
+        status, got = self.call("GET", base + "/pt")
+        self.assertEqual(got["data"], {"n": "1", "m": "x"})
+        self.assertEqual(self.patch(base + "/missing", '{}', merge)[0], 404)
+        # The status subresource takes a patch too, and only its status.
+        status, d = self.call("POST", "/apis/apps/v1/namespaces/default/deployments", deployment("pst"))
+        status, out = self.patch("/apis/apps/v1/namespaces/default/deployments/pst/status",
+                                 '{"spec":{"replicas":9},"status":{"replicas":4}}', merge)
+        self.assertEqual((status, out["spec"]["replicas"], out["status"]), (200, 1, {"replicas": 4}))
+
     def test_racing_unconditional_updates_all_succeed(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("race"))[0], 201)
