@@ -16,6 +16,7 @@
 
 #include "shared/buf.h"
 #include "shared/json_patch.h"
+#include "tests/unit/arena_fixture.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -24,27 +25,6 @@
 #define IGNORE PATCH_FIELD_VALIDATION_IGNORE
 
 #define INVALID "the server rejected our request due to an error in our request"
-
-static struct arena arena;
-
-static void setup(void)
-{
-	arena = (struct arena){0};
-}
-
-static void teardown(void)
-{
-	arena_free(&arena);
-}
-
-static json_t *json(const char *text)
-{
-	json_error_t err;
-	json_t *j = json_loads(text, JSON_DECODE_ANY, &err);
-
-	ck_assert_msg(j != NULL, "bad test JSON %s: %s", text, err.text);
-	return j;
-}
 
 /*
  * One patch and what it must give: the result, or the code, message and

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "shared/selector.h"
+#include "tests/unit/arena_fixture.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -42,27 +43,6 @@
 #define A63  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define A64  A63 "a"
 #define A253 A63 A63 A63 A63 "a"
-
-static struct arena arena;
-
-static void setup(void)
-{
-	arena = (struct arena){0};
-}
-
-static void teardown(void)
-{
-	arena_free(&arena);
-}
-
-static json_t *json(const char *text)
-{
-	json_error_t err;
-	json_t *j = json_loads(text, JSON_DECODE_ANY, &err);
-
-	ck_assert_msg(j != NULL, "bad test JSON %s: %s", text, err.text);
-	return j;
-}
 
 /* The selector as upstream's Selector.String() writes it (with "=" for "=="). */
 static const char *label_string(const struct label_selector *s)
