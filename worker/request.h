@@ -48,6 +48,7 @@ struct request {
 	const char *remote_addr;
 	int64_t start_us;
 	bool head_only; /* HEAD: headers without the body */
+	bool yaml_out;	/* Accept chose application/yaml: JSON answers go out as YAML */
 	bool keep_alive;
 
 	/* Response bookkeeping (response.c). */

@@ -7,11 +7,13 @@
  * (?pretty=true) or is curl/Wget, as kube-apiserver does.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "shared/uuid.h"
+#include "shared/yaml_json.h"
 #include "worker/conn.h"
 #include "worker/request.h"
 
@@ -155,11 +157,33 @@ static bool wants_pretty(const struct request *req)
 	return agent && (strncmp(agent, "curl/", 5) == 0 || strncmp(agent, "Wget/", 5) == 0);
 }
 
+/* The YAML kube-apiserver writes for the same object. */
+static void send_yaml(struct request *req, int status, json_t *obj)
+{
+	size_t len = 0;
+	char *text = json_to_yaml(obj, &len);
+
+	json_decref(obj);
+	if (!text) {
+		req->yaml_out = false;
+		response_send_status(
+		    req, 500, "InternalError",
+		    "Internal error occurred: the object cannot be written as YAML");
+		return;
+	}
+	response_send(req, status, "application/yaml", arena_strndup(&req->arena, text, len), len);
+	free(text);
+}
+
 void response_send_json(struct request *req, int status, json_t *obj)
 {
 	size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(17);
 	char *text;
 
+	if (req->yaml_out) {
+		send_yaml(req, status, obj);
+		return;
+	}
 	if (wants_pretty(req))
 		flags = JSON_INDENT(2) | JSON_REAL_PRECISION(17);
 	text = json_dumps(obj, flags);
@@ -185,7 +209,7 @@ void response_send_json_text(struct request *req, int status, const char *json, 
 {
 	json_t *obj;
 
-	if (!wants_pretty(req)) {
+	if (!wants_pretty(req) && !req->yaml_out) {
 		response_send(req, status, "application/json", json, len);
 		return;
 	}

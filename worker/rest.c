@@ -125,7 +125,7 @@ void rest_invalid(struct rest_call *call, const char *name, const char *field, c
 
 /* One clause of Accept: "type/subtype;k=v;k=v". */
 static enum rest_output media_output(struct arena *a, const char *clause, bool *ok,
-				     const char **version)
+				     const char **version, bool *yaml)
 {
 	char *c = arena_strdup(a, clause), *save = NULL, *part;
 	const char *as = NULL, *g = NULL, *v = NULL;
@@ -133,6 +133,7 @@ static enum rest_output media_output(struct arena *a, const char *clause, bool *
 	int i = 0;
 
 	*ok = false;
+	*yaml = false;
 	for (part = strtok_r(c, ";", &save); part; part = strtok_r(NULL, ";", &save), i++) {
 		char *eq;
 
@@ -143,6 +144,7 @@ static enum rest_output media_output(struct arena *a, const char *clause, bool *
 		if (i == 0) {
 			json = strcasecmp(part, "application/json") == 0 ||
 			       strcasecmp(part, "application/*") == 0 || strcmp(part, "*/*") == 0;
+			*yaml = strcasecmp(part, "application/yaml") == 0;
 			continue;
 		}
 		eq = strchr(part, '=');
@@ -158,6 +160,11 @@ static enum rest_output media_output(struct arena *a, const char *clause, bool *
 		else if (strcmp(part, "q") == 0 && strtod(eq + 1, NULL) <= 0)
 			return OUT_JSON; /* q=0: not acceptable */
 	}
+	if (*yaml && !as) {
+		*ok = true;
+		return OUT_JSON;
+	}
+	*yaml = false;
 	if (!json)
 		return OUT_JSON;
 	if (!as) {
@@ -187,6 +194,9 @@ bool rest_negotiate(struct rest_call *call)
 	const char *include = route_param(&req->route, "includeObject");
 	enum table_include inc = TABLE_INCLUDE_METADATA;
 	char *list, *save = NULL, *clause;
+	bool watching = strcmp(req->route.verb, "watch") == 0;
+	bool reading =
+	    watching || strcmp(req->route.verb, "get") == 0 || strcmp(req->route.verb, "list") == 0;
 
 	call->output = OUT_JSON;
 	call->output_version = "v1";
@@ -201,18 +211,21 @@ bool rest_negotiate(struct rest_call *call)
 		return true;
 	list = arena_strdup(&req->arena, accept);
 	for (clause = strtok_r(list, ",", &save); clause; clause = strtok_r(NULL, ",", &save)) {
-		bool ok;
+		bool ok, yaml;
 		const char *version = "v1";
-		enum rest_output out = media_output(&req->arena, clause, &ok, &version);
+		enum rest_output out = media_output(&req->arena, clause, &ok, &version, &yaml);
 
-		if (ok) {
-			call->output = out;
-			call->output_version = version;
-			return true;
-		}
+		/* Tables and metadata are for reads; a watch streams JSON. */
+		if (!ok || (out != OUT_JSON && !reading) || (yaml && watching))
+			continue;
+		call->output = out;
+		call->output_version = version;
+		req->yaml_out = yaml;
+		return true;
 	}
 	response_send_status(req, 406, "NotAcceptable",
-			     "only the following media types are accepted: application/json");
+			     "only the following media types are accepted: application/json, "
+			     "application/yaml");
 	return false;
 }
 
@@ -614,6 +627,8 @@ void rest_serve(struct request *req)
 			response_send_method_not_allowed(req);
 			return;
 		}
+		if (!rest_negotiate(call))
+			return;
 		if (strcmp(verb, "get") == 0)
 			store_get(req->worker->pg, &call->key, get_done, call);
 		else if (strcmp(verb, "update") == 0)
@@ -630,8 +645,7 @@ void rest_serve(struct request *req)
 		response_send_method_not_allowed(req);
 		return;
 	}
-	if ((strcmp(verb, "get") == 0 || strcmp(verb, "list") == 0 || strcmp(verb, "watch") == 0) &&
-	    !rest_negotiate(call))
+	if (!rest_negotiate(call))
 		return;
 	if (strcmp(verb, "get") == 0 && named)
 		store_get(req->worker->pg, &call->key, get_done, call);

@@ -21,10 +21,13 @@
 #include "shared/json_patch.h"
 #include "shared/log.h"
 #include "shared/uuid.h"
+#include "shared/yaml_json.h"
 #include "worker/rest_internal.h"
 #include "worker/worker.h"
 
-#define MAX_ATTEMPTS 16 /* read-modify-write rounds lost to other writers */
+/* Read-modify-write rounds lost to other writers before giving up with a
+ * Conflict; kube-apiserver's GuaranteedUpdate has no bound at all. */
+#define MAX_ATTEMPTS 100
 
 enum action {
 	ACT_ERROR,     /* call->err says why */
@@ -404,16 +407,32 @@ static json_t *read_object(struct rest_call *call)
 	json_t *obj, *meta;
 	const char *kind, *version, *ns;
 
-	if (type && strncasecmp(type, "application/json", 16) != 0) {
+	size_t type_len = type ? strcspn(type, "; ") : 0;
+
+	jerr.text[0] = '\0';
+	if (type && type_len == strlen("application/yaml") &&
+	    strncasecmp(type, "application/yaml", type_len) == 0) {
+		char err[512];
+
+		obj = yaml_to_json(req->body.data ? req->body.data : "", req->body.len, err,
+				   sizeof(err));
+		if (!obj) {
+			response_send_status(req, 400, "BadRequest",
+					     arena_strdup(&req->arena, err));
+			return NULL;
+		}
+	} else if (type && !(type_len == strlen("application/json") &&
+			     strncasecmp(type, "application/json", type_len) == 0)) {
 		response_send_status(
 		    req, 415, "UnsupportedMediaType",
 		    arena_printf(
 			&req->arena,
 			"the body of the request was in an unknown format - accepted media "
-			"types include: application/json"));
+			"types include: application/json, application/yaml"));
 		return NULL;
+	} else {
+		obj = json_loadb(req->body.data ? req->body.data : "", req->body.len, 0, &jerr);
 	}
-	obj = json_loadb(req->body.data ? req->body.data : "", req->body.len, 0, &jerr);
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		response_send_status(

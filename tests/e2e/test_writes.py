@@ -282,6 +282,33 @@ class WritesTest(ServerTest):
                                  '{"spec":{"replicas":9},"status":{"replicas":4}}', merge)
         self.assertEqual((status, out["spec"]["replicas"], out["status"]), (200, 1, {"replicas": 4}))
 
+    def test_yaml_bodies_and_answers(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n  labels: {app: web}\ndata:\n  flag: 'true'\n  n: \"0x10\"\n"
+        status, headers, out = self.server.request("POST", base, body=body, headers={
+            "Content-Type": "application/yaml", "Accept": "application/yaml"})
+        self.assertEqual((status, headers["Content-Type"]), (201, "application/yaml"))
+        text = out.decode()
+        self.assertIn("kind: ConfigMap\n", text)
+        self.assertIn("  name: from-yaml\n", text)
+        self.assertIn('  flag: "true"\n', text)
+        self.assertRegex(text, r'\n  creationTimestamp: "\d{4}-')
+        status, got = self.call("GET", base + "/from-yaml")
+        # YAML 1.1 as Kubernetes reads it: the plain key n is the boolean false.
+        self.assertEqual((got["metadata"]["labels"], got["data"]), ({"app": "web"}, {"flag": "true", "false": "0x10"}))
+        status, headers, out = self.server.request("GET", base + "/nope", headers={"Accept": "application/yaml"})
+        self.assertEqual((status, headers["Content-Type"]), (404, "application/yaml"))
+        self.assertIn("reason: NotFound\n", out.decode())
+        status, _, out = self.server.request("POST", base, body="metadata: [unclosed",
+                                             headers={"Content-Type": "application/yaml"})
+        err = json.loads(out)
+        self.assertEqual((status, err["reason"]), (400, "BadRequest"))
+        self.assertTrue(err["message"].startswith("yaml: "), err["message"])
+        status, _, out = self.server.request("POST", base, body="x", headers={"Content-Type": "text/plain"})
+        self.assertEqual((status, json.loads(out)["message"]),
+                         (415, "the body of the request was in an unknown format - accepted media types include: "
+                               "application/json, application/yaml"))
+
     def test_racing_unconditional_updates_all_succeed(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("race"))[0], 201)
