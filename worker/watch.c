@@ -39,8 +39,8 @@
 #define RING_MAX_BYTES	  (64u << 20)
 #define POLL_LIMIT	  1000
 #define CATCHUP_LIMIT	  500
-#define TICK_MS		  1000 /* safety poll, bookmarks, timeouts */
-#define BOOKMARK_MS	  60000
+#define TICK_MS		  1000	      /* safety poll, bookmarks, timeouts */
+#define BOOKMARK_MS	  60000	      /* kube-apiserver's watch cache: about a minute */
 #define MAX_PENDING_BYTES (16u << 20) /* a watcher further behind is closed */
 #define MIN_REQUEST_S	  1800	      /* --min-request-timeout's default */
 
@@ -80,6 +80,7 @@ struct watch_hub {
 	struct pg_pool *pg;
 	int64_t last_rv; /* -1 until known */
 	int64_t compacted_rv;
+	int64_t bookmark_ms;
 	struct watch_event *ring; /* ring_cap slots */
 	size_t ring_cap;
 	size_t ring_head, ring_len, ring_bytes;
@@ -218,7 +219,7 @@ static bool watcher_bookmark(struct watcher *w, int64_t rv, bool initial_end)
 	    w->call->rt->kind, api_version(w), (long long)rv,
 	    initial_end ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "");
 
-	w->next_bookmark_ms = event_loop_now(w->hub->w->loop) + BOOKMARK_MS;
+	w->next_bookmark_ms = event_loop_now(w->hub->w->loop) + w->hub->bookmark_ms;
 	return watcher_write(w, "BOOKMARK", obj);
 }
 
@@ -620,13 +621,17 @@ static void hub_tick(struct event_loop *loop, void *ctx)
 struct watch_hub *watch_hub_new(struct worker *w)
 {
 	struct watch_hub *hub = calloc(1, sizeof(*hub));
-	/* Tests shrink the window to make watchers catch up from the log. */
+	/* Tests shrink the window to make watchers catch up from the log,
+	 * and the bookmark interval to see bookmarks. */
 	const char *test_ring = getenv("PGKUBE_TEST_WATCH_RING");
+	const char *test_bookmark = getenv("PGKUBE_TEST_WATCH_BOOKMARK_MS");
 
 	if (!hub)
 		abort();
 	hub->ring_cap =
 	    test_ring && atoi(test_ring) > 0 ? (size_t)atoi(test_ring) : RING_MAX_EVENTS;
+	hub->bookmark_ms =
+	    test_bookmark && atoi(test_bookmark) > 0 ? atoi(test_bookmark) : BOOKMARK_MS;
 	if (!(hub->ring = calloc(hub->ring_cap, sizeof(*hub->ring))))
 		abort();
 	hub->w = w;
@@ -742,7 +747,7 @@ void rest_watch(struct rest_call *call)
 		if (seconds <= 0)
 			seconds = MIN_REQUEST_S + (int64_t)(random() % MIN_REQUEST_S);
 		w->deadline_ms = now + seconds * 1000;
-		w->next_bookmark_ms = now + BOOKMARK_MS;
+		w->next_bookmark_ms = now + hub->bookmark_ms;
 	}
 	initial = w->initial_events || w->rv == 0;
 	if (initial) {

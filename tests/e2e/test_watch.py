@@ -3,6 +3,7 @@ resourceVersion, with the initial state, through selectors (objects that
 start or stop matching), bookmarks, timeouts, 410 after compaction,
 catching up from the log past the in-memory window, writes made through a
 second instance, a PostgreSQL restart, and kubectl get -w."""
+import http.client
 import json
 import os
 import subprocess
@@ -149,27 +150,12 @@ class WatchTest(ServerTest):
         self.assertEqual(summary(events), [("ADDED", "s"), ("DELETED", "s"), ("ADDED", "s"), ("MODIFIED", "s")])
         self.assertEqual(events[1]["object"]["metadata"]["labels"], {"app": "db"})
 
-    def test_timeout_and_bookmarks(self):
+    def test_timeout(self):
         base = self.make_ns("w-time")
         start = time.time()
         w = Watch(self.server, base + "?watch=true&timeoutSeconds=1&resourceVersion=" + self.list_rv("w-time"))
         self.assertIsNone(w.next())
         self.assertLess(time.time() - start, 5)
-        w.close()
-
-    def test_too_old_resource_version_is_410(self):
-        base = self.make_ns("w-old")
-        self.call("POST", base, configmap("c1"))
-        rv = self.list_rv("w-old")
-        self.call("PUT", base + "/c1", configmap("c1", data={"k": "new"}))
-        current = psql("SELECT pgkube.current_rv()")
-        psql("SELECT pgkube.compact(%s, 100000)" % current)
-        w = Watch(self.server, base + "?watch=true&resourceVersion=" + str(int(rv) - 1))
-        ev = w.next()
-        self.assertEqual(ev["type"], "ERROR")
-        self.assertEqual((ev["object"]["code"], ev["object"]["reason"]), (410, "Expired"))
-        self.assertRegex(ev["object"]["message"], r"^too old resource version: \d+ \(\d+\)$")
-        self.assertIsNone(w.next())
         w.close()
 
     def test_kubectl_get_watch(self):
@@ -188,12 +174,36 @@ class WatchTest(ServerTest):
 
 
 class WatchCatchUpTest(ServerTest):
-    """A window of 4 events: older starting points come from the log."""
+    """A window of 4 events: older starting points come from the log; and
+    bookmarks every 500 ms instead of every minute."""
     workers = 1
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(cls.__name__, env={"PGKUBE_TEST_WATCH_RING": "4"}, workers=1).start()
+        cls.server = Server(cls.__name__, env={"PGKUBE_TEST_WATCH_RING": "4",
+                                               "PGKUBE_TEST_WATCH_BOOKMARK_MS": "500"}, workers=1).start()
+
+    def test_bookmarks_carry_the_latest_resource_version(self):
+        call = WatchTest.call
+        call(self, "POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "w-mark"}})
+        base = "/api/v1/namespaces/w-mark/configmaps"
+        rv = call(self, "GET", base)[1]["metadata"]["resourceVersion"]
+        w = Watch(self.server, base + "?watch=true&allowWatchBookmarks=true&resourceVersion=" + rv)
+        # A write elsewhere moves the resourceVersion; the bookmark follows it.
+        status, other = call(self, "POST", "/api/v1/namespaces/default/configmaps", configmap("elsewhere-mark"))
+        ev = w.next()
+        while ev["type"] == "BOOKMARK" and int(ev["object"]["metadata"]["resourceVersion"]) < int(
+                other["metadata"]["resourceVersion"]):
+            ev = w.next()
+        self.assertEqual(ev["type"], "BOOKMARK")
+        self.assertEqual(ev["object"], {"kind": "ConfigMap", "apiVersion": "v1",
+                                        "metadata": {"resourceVersion": ev["object"]["metadata"]["resourceVersion"]}})
+        self.assertGreaterEqual(int(ev["object"]["metadata"]["resourceVersion"]), int(other["metadata"]["resourceVersion"]))
+        w.close()
+        # Without allowWatchBookmarks, none.
+        w = Watch(self.server, base + "?watch=true&timeoutSeconds=2&resourceVersion=" + rv)
+        self.assertIsNone(w.next())
+        w.close()
 
     def test_catch_up_from_the_log(self):
         call = WatchTest.call
@@ -211,9 +221,71 @@ class WatchCatchUpTest(ServerTest):
         self.assertEqual(summary(w.take(1)), [("ADDED", "live")])
         w.close()
 
+    def test_too_old_resource_version_is_410(self):
+        # Older than the window of 4 events and than the compaction point:
+        # neither the hub nor the log has what follows it.
+        call = WatchTest.call
+        call(self, "POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "w-old"}})
+        base = "/api/v1/namespaces/w-old/configmaps"
+        self.assertEqual(call(self, "POST", base, configmap("c1"))[0], 201)
+        rv = call(self, "GET", base)[1]["metadata"]["resourceVersion"]
+        for i in range(6):
+            self.assertEqual(call(self, "PUT", base + "/c1", configmap("c1", data={"k": str(i)}))[0], 200)
+        current = psql("SELECT pgkube.current_rv()")
+        psql("SELECT pgkube.compact(%s, 100000)" % current)
+        time.sleep(1.5)  # the hub's window has moved past rv
+        w = Watch(self.server, base + "?watch=true&resourceVersion=" + rv)
+        ev = w.next()
+        self.assertEqual(ev["type"], "ERROR")
+        self.assertEqual((ev["object"]["code"], ev["object"]["reason"]), (410, "Expired"))
+        self.assertEqual(ev["object"]["message"], "too old resource version: %s (%s)" % (rv, current))
+        self.assertIsNone(w.next())
+        w.close()
+
 
 class WatchFaultsTest(unittest.TestCase):
-    """Writes through a second instance; PostgreSQL restarted under a watch."""
+    """Writes through a second instance; PostgreSQL restarted under a watch;
+    a worker killed under its watchers."""
+
+    def test_killed_worker_watchers_rewatch_without_loss(self):
+        server = Server("watch-kill", workers=2).start()
+        try:
+            call = lambda m, p, b=None: server.request(m, p, body=json.dumps(b) if b else None,
+                                                       headers={"Content-Type": "application/json"})
+            status, _, _ = call("POST", "/api/v1/namespaces",
+                                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "w-kill"}})
+            base = "/api/v1/namespaces/w-kill/configmaps"
+            rv = json.loads(call("GET", base)[2])["metadata"]["resourceVersion"]
+            watches = [Watch(server, base + "?watch=true&resourceVersion=" + rv, timeout=30) for _ in range(6)]
+            self.assertEqual(call("POST", base, configmap("before"))[0], 201)
+            last = {}
+            for i, w in enumerate(watches):
+                ev = w.next()
+                self.assertEqual(summary([ev]), [("ADDED", "before")])
+                last[i] = ev["object"]["metadata"]["resourceVersion"]
+            os.kill(server.worker_pids()[0], 9)
+            # Written while some watchers have lost their connection.
+            created = 0
+            deadline = time.time() + 20
+            while created < 3 and time.time() < deadline:
+                if call("POST", base, configmap("during-%d" % created))[0] == 201:
+                    created += 1
+            self.assertEqual(created, 3)
+            names = ["during-0", "during-1", "during-2"]
+            for i, w in enumerate(watches):
+                try:
+                    got = w.take(3)
+                except (ConnectionError, OSError, http.client.HTTPException):
+                    got = []
+                if len(got) < 3:
+                    # This watcher's worker died: re-watch from the last rv seen.
+                    w.close()
+                    w = Watch(server, base + "?watch=true&resourceVersion=" + last[i], timeout=30)
+                    got = w.take(3)
+                self.assertEqual(summary(got), [("ADDED", n) for n in names], i)
+                w.close()
+        finally:
+            self.assertEqual(server.stop(), 0)
 
     def test_second_instance_and_postgresql_restart(self):
         pgdir = os.path.join(TMP, "watch-pg")
