@@ -656,6 +656,33 @@ int patch_read_merge(struct patch_reader *rd, struct patch_result *r, json_t **v
 	return 0;
 }
 
+int patch_read_strategic(struct patch_reader *rd, struct patch_result *r, json_t **value)
+{
+	struct buf msg = {0};
+	char c;
+
+	*value = NULL;
+	if (gojson_check(rd->text, rd->len, PATCH_MAX_DEPTH - 1, &msg) != 0) {
+		patch_answer(rd, r, 400, "BadRequest", msg.data, msg.data);
+		buf_free(&msg);
+		return -1;
+	}
+	buf_free(&msg);
+	skip_space(rd);
+	c = rd->text[rd->pos];
+	if (c == '{')
+		*value = read_value(rd);
+	else if (c != 'n')
+		type_error(rd, kind_of(c), "map[string]interface {}", NULL);
+	if (rd->type_error) {
+		json_decref(*value);
+		*value = NULL;
+		answer_type_error(rd, r, false);
+		return -1;
+	}
+	return 0;
+}
+
 int patch_read_ops(struct patch_reader *rd, struct patch_result *r, struct patch_op **ops,
 		   size_t *count)
 {

@@ -80,6 +80,13 @@ void patch_reader_free(struct patch_reader *rd);
  */
 int patch_read_merge(struct patch_reader *rd, struct patch_result *r, json_t **value);
 
+/*
+ * A strategic merge patch, which upstream decodes into a map and answers
+ * every decoding error with the decoder's words, unprefixed: 0 with *value
+ * its object (NULL for null); or -1 with the 400 answered.
+ */
+int patch_read_strategic(struct patch_reader *rd, struct patch_result *r, json_t **value);
+
 /* A JSON patch: 0 with its operations (null is none), or -1 with the 400 answered. */
 int patch_read_ops(struct patch_reader *rd, struct patch_result *r, struct patch_op **ops,
 		   size_t *count);
