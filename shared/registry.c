@@ -12,35 +12,54 @@
 
 extern const char registry_json[];
 
-/* kube-apiserver's discovery order of groups (the aggregator's group
- * priorities, highest first); groups not listed follow, by name. */
-static const char *const group_order[] = {
-    "",
-    "apiregistration.k8s.io",
-    "apps",
-    "events.k8s.io",
-    "authentication.k8s.io",
-    "authorization.k8s.io",
-    "autoscaling",
-    "batch",
-    "certificates.k8s.io",
-    "networking.k8s.io",
-    "policy",
-    "rbac.authorization.k8s.io",
-    "storage.k8s.io",
-    "admissionregistration.k8s.io",
-    "apiextensions.k8s.io",
-    "scheduling.k8s.io",
-    "coordination.k8s.io",
-    "node.k8s.io",
-    "discovery.k8s.io",
-    "flowcontrol.apiserver.k8s.io",
+/*
+ * kube-apiserver's APIService priorities of the group-versions pgkube
+ * serves (apiVersionPriorities of cmd/kube-apiserver/app/aggregator.go and
+ * DefaultGenericAPIServicePriorities of pkg/controlplane/apiserver, v1.32):
+ * groupPriorityMinimum orders the groups in discovery, highest first;
+ * versionPriority orders the versions within a group. A group-version
+ * added to resources.json needs its upstream entry here (test_registry.c
+ * checks). apiregistration.k8s.io has none: the aggregator serves it
+ * itself and registers no APIService for it.
+ */
+static const struct api_service_priority {
+	const char *group, *version;
+	int group_priority_minimum, version_priority;
+} api_service_priorities[] = {
+    {"", "v1", 18000, 1},
+    {"apps", "v1", 17800, 15},
+    {"events.k8s.io", "v1", 17750, 15},
+    {"authentication.k8s.io", "v1", 17700, 15},
+    {"authorization.k8s.io", "v1", 17600, 15},
+    {"autoscaling", "v2", 17500, 30},
+    {"autoscaling", "v1", 17500, 15},
+    {"batch", "v1", 17400, 15},
+    {"certificates.k8s.io", "v1", 17300, 15},
+    {"networking.k8s.io", "v1", 17200, 15},
+    {"policy", "v1", 17100, 15},
+    {"rbac.authorization.k8s.io", "v1", 17000, 15},
+    {"storage.k8s.io", "v1", 16800, 15},
+    {"apiextensions.k8s.io", "v1", 16700, 15},
+    {"admissionregistration.k8s.io", "v1", 16700, 15},
+    {"scheduling.k8s.io", "v1", 16600, 15},
+    {"coordination.k8s.io", "v1", 16500, 15},
+    {"node.k8s.io", "v1", 16300, 15},
+    {"discovery.k8s.io", "v1", 16200, 15},
+    {"flowcontrol.apiserver.k8s.io", "v1", 16100, 21},
 };
+
+/* What aggregated discovery ranks a group-version without a priority at
+ * (the resource manager's default; CRDs' APIServices ask for the same). */
+#define DEFAULT_GROUP_PRIORITY 1000
+
+/* The aggregator lists its own group first in /apis ("It's good to be king"). */
+#define AGGREGATOR_GROUP "apiregistration.k8s.io"
 
 static json_t *document;
 static struct resource_type *types;
 static size_t num_types;
-static const char **groups;
+static const char **groups;	       /* legacy discovery order */
+static const char **aggregated_groups; /* aggregated discovery order */
 static size_t num_groups;
 
 static const char *str(json_t *obj, const char *key)
@@ -138,26 +157,91 @@ static int load_type(json_t *e, struct resource_type *t, char *err, size_t err_l
 	return 0;
 }
 
-static int group_rank(const char *group)
+bool registry_api_service_priority(const char *group, const char *version,
+				   int *group_priority_minimum, int *version_priority)
 {
-	for (size_t i = 0; i < sizeof(group_order) / sizeof(group_order[0]); i++)
-		if (strcmp(group_order[i], group) == 0)
-			return (int)i;
-	return (int)(sizeof(group_order) / sizeof(group_order[0]));
+	for (size_t i = 0; i < sizeof(api_service_priorities) / sizeof(api_service_priorities[0]);
+	     i++) {
+		const struct api_service_priority *p = &api_service_priorities[i];
+
+		if (strcmp(p->group, group) == 0 && strcmp(p->version, version) == 0) {
+			*group_priority_minimum = p->group_priority_minimum;
+			*version_priority = p->version_priority;
+			return true;
+		}
+	}
+	return false;
 }
 
-static int compare_groups(const void *a, const void *b)
+/*
+ * Where a group sorts: the aggregator sorts APIServices by
+ * groupPriorityMinimum (highest first), then by name ("<version>.<group>"),
+ * and a group sits where its first APIService does. *name gets that
+ * APIService's name.
+ */
+static int group_sort_key(const char *group, char *name, size_t name_len)
+{
+	const char *versions[16];
+	size_t n = registry_group_versions(group, versions, 16);
+	int best = -1;
+
+	name[0] = '\0';
+	for (size_t v = 0; v < n; v++) {
+		int priority = DEFAULT_GROUP_PRIORITY, unused;
+		char candidate[320];
+
+		registry_api_service_priority(group, versions[v], &priority, &unused);
+		snprintf(candidate, sizeof(candidate), "%s.%s", versions[v], group);
+		if (priority > best || (priority == best && strcmp(candidate, name) < 0)) {
+			best = priority;
+			snprintf(name, name_len, "%s", candidate);
+		}
+	}
+	return best;
+}
+
+/* Legacy discovery (APIGroupList): core, the aggregator's group, then the
+ * order of the APIServices. */
+static int compare_legacy(const void *a, const void *b)
 {
 	const char *ga = *(const char *const *)a, *gb = *(const char *const *)b;
-	int ra = group_rank(ga), rb = group_rank(gb);
+	char na[320], nb[320];
+	int pa, pb;
 
-	return ra != rb ? ra - rb : strcmp(ga, gb);
+	if (strcmp(ga, gb) == 0)
+		return 0;
+	if (!*ga || !*gb)
+		return !*ga ? -1 : 1;
+	if (strcmp(ga, AGGREGATOR_GROUP) == 0 || strcmp(gb, AGGREGATOR_GROUP) == 0)
+		return strcmp(ga, AGGREGATOR_GROUP) == 0 ? -1 : 1;
+	pa = group_sort_key(ga, na, sizeof(na));
+	pb = group_sort_key(gb, nb, sizeof(nb));
+	return pa != pb ? pb - pa : strcmp(na, nb);
+}
+
+/* Aggregated discovery (APIGroupDiscoveryList): by the highest priority of
+ * a group's versions, then by group name; the aggregator's own group has
+ * no priority set and ranks at the default. */
+static int compare_aggregated(const void *a, const void *b)
+{
+	const char *ga = *(const char *const *)a, *gb = *(const char *const *)b;
+	char unused[320];
+	int pa, pb;
+
+	if (strcmp(ga, gb) == 0)
+		return 0;
+	if (!*ga || !*gb)
+		return !*ga ? -1 : 1;
+	pa = group_sort_key(ga, unused, sizeof(unused));
+	pb = group_sort_key(gb, unused, sizeof(unused));
+	return pa != pb ? pb - pa : strcmp(ga, gb);
 }
 
 static void collect_groups(void)
 {
 	groups = calloc(num_types + 1, sizeof(char *));
-	if (!groups)
+	aggregated_groups = calloc(num_types + 1, sizeof(char *));
+	if (!groups || !aggregated_groups)
 		abort();
 	for (size_t i = 0; i < num_types; i++) {
 		bool seen = false;
@@ -167,7 +251,9 @@ static void collect_groups(void)
 		if (!seen)
 			groups[num_groups++] = types[i].group;
 	}
-	qsort(groups, num_groups, sizeof(char *), compare_groups);
+	memcpy(aggregated_groups, groups, num_groups * sizeof(char *));
+	qsort(groups, num_groups, sizeof(char *), compare_legacy);
+	qsort(aggregated_groups, num_groups, sizeof(char *), compare_aggregated);
 }
 
 int registry_load(char *err, size_t err_len)
@@ -229,6 +315,11 @@ size_t registry_group_count(void)
 const char *registry_group_at(size_t i)
 {
 	return i < num_groups ? groups[i] : NULL;
+}
+
+const char *registry_aggregated_group_at(size_t i)
+{
+	return i < num_groups ? aggregated_groups[i] : NULL;
 }
 
 size_t registry_group_versions(const char *group, const char **versions, size_t max)

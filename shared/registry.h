@@ -63,9 +63,26 @@ const struct subresource_type *registry_find_subresource(const struct resource_t
 							 const char *name);
 bool string_list_has(const struct string_list *list, const char *s);
 
-/* Groups in kube-apiserver's discovery order ("" first). */
+/*
+ * Groups in the order of kube-apiserver's legacy discovery (/apis as an
+ * APIGroupList): "" first, then apiregistration.k8s.io, which the
+ * aggregator always lists first, then by APIService priority.
+ */
 size_t registry_group_count(void);
 const char *registry_group_at(size_t i);
+/*
+ * The same groups in the order of aggregated discovery: by priority alone,
+ * where apiregistration.k8s.io (no APIService, so the default priority
+ * 1000) follows every other built-in group.
+ */
+const char *registry_aggregated_group_at(size_t i);
+/*
+ * The groupPriorityMinimum and versionPriority of a group-version's
+ * APIService, as kube-apiserver v1.32 registers it; false for a
+ * group-version it registers none for (apiregistration.k8s.io/v1).
+ */
+bool registry_api_service_priority(const char *group, const char *version,
+				   int *group_priority_minimum, int *version_priority);
 /* The versions of a group in discovery order (preferred first). */
 size_t registry_group_versions(const char *group, const char **versions, size_t max);
 

@@ -1,7 +1,8 @@
 /*
  * table_kinds.c - the cells of the remaining kinds with a printer of their
  * own: services and networking, nodes, events, storage, quotas, RBAC,
- * certificates, admission and flow control (printers.go of v1.32).
+ * certificates, admission and flow control (printers.go of v1.32), and the
+ * aggregator's APIServices (kube-aggregator's own ConvertToTable).
  */
 #include "shared/table_cells.h"
 
@@ -632,6 +633,35 @@ static json_t *cell_flow_schema_missing_pl(const struct cell_context *c)
 	return cell_string(cell_str(json_object_get(dangling, "status")));
 }
 
+/* --- APIServices (kube-aggregator pkg/registry/apiservice/etcd) --------------------------- */
+
+/* Served by this server ("Local") or proxied to a Service. */
+static json_t *cell_api_service_service(const struct cell_context *c)
+{
+	json_t *service = cell_get(c->obj, ".spec.service");
+
+	if (!json_is_object(service))
+		return json_string("Local");
+	return cell_printf("%s/%s", cell_str(json_object_get(service, "namespace")),
+			   cell_str(json_object_get(service, "name")));
+}
+
+/* The Available condition; its reason only says why it is not True. */
+static json_t *cell_api_service_available(const struct cell_context *c)
+{
+	json_t *available =
+	    cell_first_condition(cell_get(c->obj, ".status.conditions"), "Available");
+	const char *status, *reason;
+
+	if (!available)
+		return json_string("Unknown");
+	status = cell_str(json_object_get(available, "status"));
+	reason = cell_str(json_object_get(available, "reason"));
+	if (strcmp(status, "True") == 0 || !*reason)
+		return cell_string(status);
+	return cell_printf("%s (%s)", status, reason);
+}
+
 const struct cell_kind table_kind_cells[] = {
     {"serviceClusterIP", cell_service_cluster_ip},
     {"serviceExternalIP", cell_service_external_ip},
@@ -669,5 +699,7 @@ const struct cell_kind table_kind_cells[] = {
     {"vapParamKind", cell_vap_param_kind},
     {"vapbParamRef", cell_vapb_param_ref},
     {"flowSchemaMissingPL", cell_flow_schema_missing_pl},
+    {"apiServiceService", cell_api_service_service},
+    {"apiServiceAvailable", cell_api_service_available},
 };
 const size_t table_num_kind_cells = sizeof(table_kind_cells) / sizeof(table_kind_cells[0]);

@@ -280,7 +280,7 @@ static void serve_aggregated(struct request *req, const char *version, bool core
 	const char *type;
 
 	for (size_t i = 0; i < registry_group_count(); i++) {
-		const char *group = registry_group_at(i);
+		const char *group = registry_aggregated_group_at(i);
 
 		if ((*group == '\0') == core)
 			json_array_append_new(items, group_discovery(group));

@@ -66,6 +66,7 @@ static const struct strategy strategies[] = {
     {"networking.k8s.io", "networkpolicies", true, false, false, false, false},
     {"admissionregistration.k8s.io", "validatingadmissionpolicies", true, false, false, false,
      false},
+    {"scheduling.k8s.io", "priorityclasses", true, false, false, false, false},
     {"", "pods", false, false, true, false, false},
     {"", "services", false, false, true, false, false},
     {"", "namespaces", false, false, true, false, false},
@@ -314,6 +315,12 @@ static bool conflicts(struct rest_call *call)
 	return true;
 }
 
+/* Equal JSON, two absent values included (json_equal calls those different). */
+static bool same_json(json_t *a, json_t *b)
+{
+	return a == b || (a && b && json_equal(a, b));
+}
+
 /* The state after the update: what the body may change, on top of what it
  * may not (kept from current). */
 static enum action update_transform(struct rest_call *call, json_t *current, json_t **next)
@@ -352,12 +359,11 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 			json_int_t gen =
 			    json_integer_value(json_object_get(cur_meta, "generation"));
 
-			if (st->generation &&
-			    (!json_equal(json_object_get(current, "spec"),
-					 json_object_get(obj, "spec")) ||
-			     (st->generation_annotations &&
-			      !json_equal(json_object_get(cur_meta, "annotations"),
-					  json_object_get(meta, "annotations")))))
+			if (st->generation && (!same_json(json_object_get(current, "spec"),
+							  json_object_get(obj, "spec")) ||
+					       (st->generation_annotations &&
+						!same_json(json_object_get(cur_meta, "annotations"),
+							   json_object_get(meta, "annotations")))))
 				gen++;
 			json_object_set_new(meta, "generation", json_integer(gen));
 		}
@@ -1118,24 +1124,40 @@ static bool read_delete_options(struct rest_call *call)
 	return true;
 }
 
+/*
+ * What kube-apiserver refuses to delete, whether it exists or not: the
+ * namespaces its NamespaceLifecycle admission keeps, and the system
+ * PriorityClasses (their storage's Delete refuses them; deletecollection
+ * goes past that check upstream, and so it does here).
+ */
+static const struct {
+	const char *group, *resource, *name, *why;
+} undeletable[] = {
+    {"", "namespaces", "default", "this namespace may not be deleted"},
+    {"", "namespaces", "kube-system", "this namespace may not be deleted"},
+    {"", "namespaces", "kube-public", "this namespace may not be deleted"},
+    {"scheduling.k8s.io", "priorityclasses", "system-node-critical",
+     "this is a system priority class and cannot be deleted"},
+    {"scheduling.k8s.io", "priorityclasses", "system-cluster-critical",
+     "this is a system priority class and cannot be deleted"},
+};
+
 void rest_delete(struct rest_call *call)
 {
 	struct request *req = call->req;
-	static const char *const immortal[] = {"default", "kube-system", "kube-public", NULL};
 
 	call->ok_status = 200;
 	if (!rest_parse_dry_run(call, "DeleteOptions") || !read_delete_options(call))
 		return;
-	for (const char *const *ns = immortal; is_core(call, "namespaces") && *ns; ns++) {
-		if (strcmp(*ns, call->key.name) == 0) {
+	for (size_t i = 0; i < sizeof(undeletable) / sizeof(undeletable[0]); i++) {
+		if (strcmp(undeletable[i].name, call->key.name) == 0 &&
+		    strcmp(undeletable[i].resource, call->rt->resource) == 0 &&
+		    strcmp(undeletable[i].group, call->rt->group) == 0) {
 			response_send_status_details(
 			    req, 403, "Forbidden",
-			    arena_printf(
-				&req->arena,
-				"namespaces \"%s\" is forbidden: this namespace may not be "
-				"deleted",
-				call->key.name),
-			    json_pack("{s:s, s:s}", "name", call->key.name, "kind", "namespaces"));
+			    arena_printf(&req->arena, "%s \"%s\" is forbidden: %s",
+					 rest_qualified(call), call->key.name, undeletable[i].why),
+			    rest_details(call));
 			return;
 		}
 	}

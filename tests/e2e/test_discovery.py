@@ -27,7 +27,19 @@ KNOWN_ROWS = [
     ("customresourcedefinitions", "crd,crds", "apiextensions.k8s.io/v1", "false", "CustomResourceDefinition"),
     ("clusterroles", "", "rbac.authorization.k8s.io/v1", "false", "ClusterRole"),
     ("events", "ev", "events.k8s.io/v1", "true", "Event"),
+    ("apiservices", "", "apiregistration.k8s.io/v1", "false", "APIService"),
 ]
+
+# The groups of /apis in kube-apiserver v1.32's order: the aggregator lists
+# its own group first, then the groups by APIService priority; aggregated
+# discovery sorts by priority alone, where apiregistration.k8s.io (no
+# APIService) has the default 1000 and comes last.
+BY_PRIORITY = ["apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "autoscaling",
+               "batch", "certificates.k8s.io", "networking.k8s.io", "policy", "rbac.authorization.k8s.io",
+               "storage.k8s.io", "admissionregistration.k8s.io", "apiextensions.k8s.io", "scheduling.k8s.io",
+               "coordination.k8s.io", "node.k8s.io", "discovery.k8s.io", "flowcontrol.apiserver.k8s.io"]
+LEGACY_GROUP_ORDER = ["apiregistration.k8s.io"] + BY_PRIORITY
+AGGREGATED_GROUP_ORDER = BY_PRIORITY + ["apiregistration.k8s.io"]
 
 
 class DiscoveryTest(ServerTest):
@@ -42,7 +54,10 @@ class DiscoveryTest(ServerTest):
         self.assertTrue(doc["serverAddressByClientCIDRs"])
         status, _, doc = self.get("/apis")
         self.assertEqual(doc["kind"], "APIGroupList")
+        self.assertEqual([g["name"] for g in doc["groups"]], LEGACY_GROUP_ORDER)
         groups = {g["name"]: g for g in doc["groups"]}
+        self.assertEqual(groups["apiregistration.k8s.io"]["preferredVersion"],
+                         {"groupVersion": "apiregistration.k8s.io/v1", "version": "v1"})
         self.assertEqual(groups["apps"]["preferredVersion"], {"groupVersion": "apps/v1", "version": "v1"})
         self.assertEqual(groups["autoscaling"]["preferredVersion"]["version"], "v2")
         self.assertEqual(sorted(v["version"] for v in groups["autoscaling"]["versions"]), ["v1", "v2"])
@@ -75,8 +90,17 @@ class DiscoveryTest(ServerTest):
                              "application/json;g=apidiscovery.k8s.io;v=%s;as=APIGroupDiscoveryList" % version)
             self.assertEqual(doc["kind"], "APIGroupDiscoveryList")
             self.assertEqual(doc["apiVersion"], "apidiscovery.k8s.io/" + version)
+            self.assertEqual([g["metadata"]["name"] for g in doc["items"]], AGGREGATED_GROUP_ORDER)
             groups = {g["metadata"]["name"]: g for g in doc["items"]}
-            self.assertNotIn("", groups)
+            apiservices = groups["apiregistration.k8s.io"]["versions"][0]["resources"][0]
+            self.assertEqual(apiservices, {
+                "resource": "apiservices", "scope": "Cluster", "singularResource": "apiservice",
+                "responseKind": {"group": "apiregistration.k8s.io", "version": "v1", "kind": "APIService"},
+                "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+                "categories": ["api-extensions"],
+                "subresources": [{"subresource": "status", "verbs": ["get", "patch", "update"],
+                                  "responseKind": {"group": "apiregistration.k8s.io", "version": "v1",
+                                                   "kind": "APIService"}}]})
             apps = groups["apps"]["versions"][0]
             self.assertEqual((apps["version"], apps["freshness"]), ("v1", "Current"))
             deploy = {r["resource"]: r for r in apps["resources"]}["deployments"]
@@ -119,7 +143,8 @@ class DiscoveryTest(ServerTest):
                 self.assertIn(row, rows, binary)
             versions = self.kubectl(binary, "api-versions").split()
             for gv in ("v1", "apps/v1", "autoscaling/v1", "autoscaling/v2", "batch/v1",
-                       "rbac.authorization.k8s.io/v1", "apiextensions.k8s.io/v1"):
+                       "rbac.authorization.k8s.io/v1", "apiextensions.k8s.io/v1",
+                       "apiregistration.k8s.io/v1"):
                 self.assertIn(gv, versions, binary)
 
 

@@ -206,6 +206,12 @@ CELL_KINDS = {
                     "\"*/<name>\" when namespace is empty; else with paramRef.selector: the Go String() of "
                     "the metav1.LabelSelector struct (\"&LabelSelector{MatchLabels:...}\"); else \"<unset>\".",
     "flowSchemaMissingPL": "status of the first status.conditions entry of type Dangling; \"?\" without one.",
+    # -- apiregistration (kube-aggregator's ConvertToTable, not printers.go) ---------
+    "apiServiceService": "\"Local\" without spec.service (absent or null); else spec.service.namespace + "
+                         "\"/\" + spec.service.name.",
+    "apiServiceAvailable": "The first status.conditions entry of type Available: its status when that is "
+                           "\"True\" or its reason is empty, else \"<status> (<reason>)\"; \"Unknown\" "
+                           "without one.",
 }
 
 PATH_FAMILIES = {

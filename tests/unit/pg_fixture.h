@@ -19,7 +19,7 @@
 
 #include "master/migrate.h"
 
-static const char *pg_fixture_admin_dsn(void)
+static inline const char *pg_fixture_admin_dsn(void)
 {
 	const char *dsn = getenv("PGKUBE_TEST_DSN");
 
@@ -31,7 +31,7 @@ static const char *pg_fixture_admin_dsn(void)
 	return dsn;
 }
 
-static PGconn *pg_fixture_connect(const char *dsn)
+static inline PGconn *pg_fixture_connect(const char *dsn)
 {
 	PGconn *pg = PQconnectdb(dsn);
 
@@ -42,7 +42,7 @@ static PGconn *pg_fixture_connect(const char *dsn)
 	return pg;
 }
 
-static void pg_fixture_exec(PGconn *pg, const char *sql)
+static inline void pg_fixture_exec(PGconn *pg, const char *sql)
 {
 	PGresult *res = PQexec(pg, sql);
 	ExecStatusType st = PQresultStatus(res);
@@ -55,7 +55,7 @@ static void pg_fixture_exec(PGconn *pg, const char *sql)
 }
 
 /* A single value of a query, as a malloc'd string ("" for no row). */
-static char *pg_fixture_value(PGconn *pg, const char *sql)
+static inline char *pg_fixture_value(PGconn *pg, const char *sql)
 {
 	PGresult *res = PQexec(pg, sql);
 	char *value;
@@ -69,7 +69,7 @@ static char *pg_fixture_value(PGconn *pg, const char *sql)
 	return value;
 }
 
-static long long pg_fixture_int(PGconn *pg, const char *sql)
+static inline long long pg_fixture_int(PGconn *pg, const char *sql)
 {
 	char *v = pg_fixture_value(pg, sql);
 	long long n = atoll(v);
@@ -80,7 +80,7 @@ static long long pg_fixture_int(PGconn *pg, const char *sql)
 
 /* Creates database `name` afresh; returns its DSN (static storage). With
  * migrate, the schema is applied. */
-static const char *pg_fixture_database(const char *name, int migrate)
+static inline const char *pg_fixture_database(const char *name, int migrate)
 {
 	static char dsn[1024];
 	char sql[256], err[512];
@@ -100,7 +100,7 @@ static const char *pg_fixture_database(const char *name, int migrate)
 }
 
 /* Runs deploy/dev-postgres.sh on the suite's PostgreSQL ("stop", "start"). */
-static void pg_fixture_control(const char *action)
+static inline void pg_fixture_control(const char *action)
 {
 	char cmd[1024];
 	const char *dir = getenv("PGKUBE_TEST_PGDIR");
