@@ -85,8 +85,8 @@ void compaction_run(struct compaction *c)
 		return;
 	{
 		/* The master must not hang on an unreachable server. */
-		const char *keys[] = {"dbname", "connect_timeout", NULL};
-		const char *values[] = {c->dsn, "5", NULL};
+		const char *keys[] = {"dbname", "connect_timeout", "options", NULL};
+		const char *values[] = {c->dsn, "5", "-c jit=off", NULL};
 
 		pg = PQconnectdbParams(keys, values, 1);
 	}

@@ -42,8 +42,8 @@ void ns_finalizer_close(struct ns_finalizer *f)
 static bool connect_db(struct ns_finalizer *f)
 {
 	/* The master must not hang on an unreachable server. */
-	const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-	const char *values[] = {f->dsn, "5", "pgkube-namespace-finalizer", NULL};
+	const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+	const char *values[] = {f->dsn, "5", "pgkube-namespace-finalizer", "-c jit=off", NULL};
 
 	if (f->pg && PQstatus(f->pg) == CONNECTION_OK)
 		return true;
