@@ -3,12 +3,14 @@
 # and run, and only those that are missing. `make run` calls this every time,
 # so when everything is present it must be a quick no-op (one dpkg-query).
 #
-# PGKUBE_DEPS_EXTRA adds packages (space or comma separated), e.g. the bench's
-# "wrk nginx-light etcd-server etcd-client".
+# PGKUBE_DEPS_EXTRA adds packages (space or comma separated), e.g. "gdb strace".
 #
 # PostgreSQL comes from Debian, but we only ever run our own embedded cluster
 # (deploy/dev-postgres.sh). When we are the ones installing postgresql-common,
 # we first tell it not to create and start the system "main" cluster.
+# Likewise etcd (the bench's baseline, tests/bench/etcd.sh, which starts its
+# own): when we install etcd-server, its system service is stopped and
+# disabled.
 set -euo pipefail
 
 packages=(
@@ -17,7 +19,7 @@ packages=(
 	check libsubunit-dev
 	postgresql-15 postgresql-client-15
 	openssl curl python3 procps
-	wrk nginx-light
+	wrk nginx-light etcd-server etcd-client
 	clang libclang-rt-14-dev clang-format
 )
 extra_list=${PGKUBE_DEPS_EXTRA:-}
@@ -70,3 +72,22 @@ if [[ $common_status != *" ok installed" && " ${missing[*]} " == *" postgresql-1
 fi
 
 "${as_root[@]}" "${apt_install[@]}" "${missing[@]}"
+
+# etcd-server's postinst enables its service and starts a system etcd on
+# 127.0.0.1:2379 (unless a policy-rc.d forbids it, as in containers). The
+# bench needs none, and one idling there would take memory and CPU from the
+# figures, so stop it and keep it from starting at boot.
+if [[ " ${missing[*]} " == *" etcd-server "* ]]; then
+	if [[ -d /run/systemd/system ]]; then
+		"${as_root[@]}" systemctl disable --now etcd.service
+	else
+		"${as_root[@]}" /etc/init.d/etcd stop >/dev/null 2>&1 || true
+		# systemctl works on the unit files without a running systemd, and
+		# disables the init script too.
+		if command -v systemctl >/dev/null; then
+			"${as_root[@]}" systemctl disable etcd.service >/dev/null 2>&1
+		else
+			"${as_root[@]}" update-rc.d etcd disable >/dev/null
+		fi
+	fi
+fi

@@ -5,6 +5,10 @@
 # over TLS (the HTTP/TLS limit of this machine), both with the same number
 # of worker processes and the same certificate, driven by wrk and by our
 # own load generator; and the idle memory (RSS) of master and workers.
+# Then the API under load (tests/bench/api.sh), watch latency and the memory
+# of open watches (tests/bench/watch.py), the object store vs pgbench
+# (tests/bench/store.sh), and etcd through its HTTP/JSON gateway beside both,
+# its watch latency included (tests/bench/etcd.sh).
 # BENCH_QUICK=1 shortens every run (a smoke test the test suite can call).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,9 +28,11 @@ for tool in wrk nginx; do
 done
 
 server_pid=
+server2_pid=
 nginx_conf=$tmp/nginx.conf
 cleanup() {
 	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+	[ -n "$server2_pid" ] && kill "$server2_pid" 2>/dev/null && wait "$server2_pid" 2>/dev/null
 	[ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null
 	deploy/dev-postgres.sh "$tmp/pg" stop >/dev/null 2>&1 || true
 	rm -rf "$tmp"
@@ -113,6 +119,45 @@ print("idle RSS: master %s KiB, workers %s KiB" % (mrss, ", ".join(wrss.split())
 print("results: " + out)
 PY
 
+# The API under load (tests/bench/api.sh), then watch latency from commit to
+# event at 1, 100 and 1,000 watchers on this instance and through a second
+# instance on the same database, with the memory the open watches cost
+# (tests/bench/watch.py); etcd's watch latency comes with etcd.sh below.
+watchers=1,100,1000
+watch_writes=50
+if [ "$quick" = 1 ]; then
+	watchers=1,100
+	watch_writes=10
+fi
+tests/bench/api.sh "https://127.0.0.1:$port" "$tmp/pki" "$dsn" "$tmp/api.json"
+port2=$((port + 2))
+bin/pgkube-apiserver --bind-address=127.0.0.1 --secure-port="$port2" \
+	--tls-cert-file="$tmp/pki/server.crt" --tls-private-key-file="$tmp/pki/server.key" \
+	--client-ca-file="$tmp/pki/ca.crt" --storage-dsn="$dsn" --workers=1 2>"$tmp/server2.log" &
+server2_pid=$!
+for _ in $(seq 100); do
+	curl -sf --cacert "$tmp/pki/ca.crt" "https://127.0.0.1:$port2/readyz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+curl -sf --cacert "$tmp/pki/ca.crt" --cert "$tmp/pki/admin.crt" --key "$tmp/pki/admin.key" \
+	-H 'Content-Type: application/json' -o /dev/null \
+	-d '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bench-watch"}}' \
+	"https://127.0.0.1:$port/api/v1/namespaces"
+/usr/bin/python3 tests/bench/watch.py pgkube "https://127.0.0.1:$port" --pki "$tmp/pki" \
+	--watchers "$watchers" --writes "$watch_writes" \
+	--rss-pids "$(pgrep -P "$server_pid" | paste -sd,)" --out "$tmp/watch.json"
+/usr/bin/python3 tests/bench/watch.py pgkube "https://127.0.0.1:$port" "https://127.0.0.1:$port2" \
+	--pki "$tmp/pki" --watchers "$watchers" --writes "$watch_writes" --out "$tmp/watch2.json"
+kill "$server2_pid" 2>/dev/null && wait "$server2_pid" 2>/dev/null || true
+/usr/bin/python3 - "$results" "$tmp/api.json" "$tmp/watch.json" "$tmp/watch2.json" <<'PY'
+import json, sys
+out, api, w1, w2 = sys.argv[1:]
+res = json.load(open(out))
+res["api"] = json.load(open(api))
+res["watch"] = {"same_instance": json.load(open(w1)), "second_instance": json.load(open(w2))}
+json.dump(res, open(out, "w"), indent=2)
+PY
+
 # The object store straight against PostgreSQL, next to pgbench doing the
 # equivalent raw work (tests/bench/store.sh): on the same PostgreSQL, with
 # pgkube and nginx stopped first so that they take no CPU from it. Its
@@ -130,4 +175,31 @@ res = json.load(open(out))
 res["store"] = json.load(open(store))
 json.dump(res, open(out, "w"), indent=2)
 PY
-echo "results: $results (store: under \"store\")"
+
+# etcd, the store kube-apiserver normally runs on, for the same operations
+# (tests/bench/etcd.sh), with PostgreSQL stopped first so that it takes no
+# CPU from etcd; merged under "etcd".
+deploy/dev-postgres.sh "$tmp/pg" stop >/dev/null
+BENCH_ETCD_WATCH_OUT="$tmp/etcd-watch.json" BENCH_WATCHERS="$watchers" BENCH_WATCH_WRITES="$watch_writes" \
+	tests/bench/etcd.sh "$tmp/etcd.json" "$tmp/store.json"
+/usr/bin/python3 - "$results" "$tmp/etcd.json" "$tmp/etcd-watch.json" <<'PY'
+import json, sys
+out, etcd, etcd_watch = sys.argv[1:]
+res = json.load(open(out))
+res["etcd"] = json.load(open(etcd))
+res["watch"]["etcd"] = json.load(open(etcd_watch))
+json.dump(res, open(out, "w"), indent=2)
+print("%-40s %10s %10s %10s %10s %8s" % ("watch, commit -> event (ms)", "p50", "p99", "missing", "KiB/watch", "p50/etcd"))
+etcd_by_n = {r["watchers"]: r for r in res["watch"]["etcd"]}
+for label, key in (("pgkube, same instance", "same_instance"), ("pgkube, write via 2nd instance", "second_instance"),
+                   ("etcd 3.4 gateway", "etcd")):
+    for r in res["watch"][key]:
+        e = etcd_by_n.get(r["watchers"])
+        p50, p99 = r["latency_ms"]["p50"], r["latency_ms"]["p99"]
+        ratio = p50 / e["latency_ms"]["p50"] if p50 and e and e["latency_ms"]["p50"] else float("nan")
+        kib = r.get("rss_kib_per_watch")
+        print("%-40s %10s %10s %10d %10s %8.2f" % ("%s, %d watchers" % (label, r["watchers"]),
+              "%.2f" % p50 if p50 is not None else "-", "%.2f" % p99 if p99 is not None else "-",
+              r["missing"], "%.1f" % kib if kib is not None else "-", ratio))
+PY
+echo "results: $results (store: under \"store\", etcd: under \"etcd\")"

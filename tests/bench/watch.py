@@ -23,6 +23,7 @@ missing, rss). Python standard library only; run with /usr/bin/python3.
 import argparse
 import base64
 import json
+import os
 import selectors
 import socket
 import ssl
@@ -211,7 +212,7 @@ def run(args, n, round_no):
 
     def write_all():
         for i in range(args.writes):
-            name = "w%d-%d-%d" % (round_no, n, i)
+            name = "w%d-%d-%d-%d" % (os.getpid(), round_no, n, i)
             with lock:
                 sent[name] = time.monotonic()
             writer.write(name, payload)

@@ -68,8 +68,9 @@
 #define RECONNECT_DELAY_NS (10 * 1000 * 1000ull)
 #define NS_PER_SECOND	   1000000000ull
 #define NO_DEADLINE	   UINT64_MAX
-#define TEMPLATE_MARK	   "{{n}}"
-#define TEMPLATE_MARK_LEN  (sizeof(TEMPLATE_MARK) - 1)
+#define TEMPLATE_OPEN	   "{{n"
+#define TEMPLATE_OPEN_LEN  (sizeof(TEMPLATE_OPEN) - 1)
+#define TEMPLATE_WIDTH_MAX 20 /* digits of UINT64_MAX */
 #define STATUS_LIMIT	   600
 #define EVENTS_PER_WAIT	   64
 
@@ -599,14 +600,55 @@ static int conn_parse_response(struct conn *c, bool is_head_request)
 	}
 }
 
+/*
+ * Parses the template mark that text[0, len) starts with ("{{n" is already
+ * matched): "{{n}}", or "{{n:WIDTH}}" for the number zero-padded to WIDTH
+ * digits (1..20). Returns the mark's length and sets *width (0: unpadded),
+ * or returns 0 when this is not a mark, which then stays as it is.
+ */
+static size_t template_mark_parse(const char *text, size_t len, int *width)
+{
+	size_t i = TEMPLATE_OPEN_LEN;
+	int w = 0;
+
+	if (i < len && text[i] == ':') {
+		for (i++; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+			w = w * 10 + (text[i] - '0');
+			if (w > TEMPLATE_WIDTH_MAX)
+				return 0;
+		}
+		if (w == 0)
+			return 0;
+	}
+	if (len - i < 2 || text[i] != '}' || text[i + 1] != '}')
+		return 0;
+	*width = w;
+	return i + 2;
+}
+
+/*
+ * Appends text[0, len) to out with every mark replaced by n. The padded
+ * form exists for bodies whose fields must keep their length, such as
+ * etcd's base64 keys: decimal digits are base64 characters, so a prefix of
+ * whole 4-character groups followed by a multiple of 4 digits is valid
+ * base64 for every n (a number wider than WIDTH is printed in full).
+ */
 static void template_expand(struct buf *out, const char *text, size_t len, uint64_t n)
 {
 	const char *end = text + len, *mark;
 
-	while ((mark = memmem(text, (size_t)(end - text), TEMPLATE_MARK, TEMPLATE_MARK_LEN))) {
+	while ((mark = memmem(text, (size_t)(end - text), TEMPLATE_OPEN, TEMPLATE_OPEN_LEN))) {
+		int width;
+		size_t mark_len = template_mark_parse(mark, (size_t)(end - mark), &width);
+
+		if (mark_len == 0) {
+			buf_append(out, text, (size_t)(mark - text) + TEMPLATE_OPEN_LEN);
+			text = mark + TEMPLATE_OPEN_LEN;
+			continue;
+		}
 		buf_append(out, text, (size_t)(mark - text));
-		buf_printf(out, "%" PRIu64, n);
-		text = mark + TEMPLATE_MARK_LEN;
+		buf_printf(out, "%0*" PRIu64, width, n);
+		text = mark + mark_len;
 	}
 	buf_append(out, text, (size_t)(end - text));
 }
@@ -942,7 +984,8 @@ static void usage_exit(FILE *out, int status)
 		"  -m METHOD          request method (default GET)\n"
 		"  -H 'Name: value'   request header (repeatable)\n"
 		"  -b FILE | -B TEXT  request body\n"
-		"  --body-template    replace {{n}} in the path and body by a per-request number\n"
+		"  --body-template    replace {{n}} in the path and body by a per-request number,\n"
+		"                     {{n:W}} by the same zero-padded to W digits (W 1..20)\n"
 		"  --expect STATUS    the one successful status (default: any 2xx)\n"
 		"  --timeout SECONDS  per-request and connect timeout (default 30)\n"
 		"  --cacert FILE      CA certificates to verify the server\n"
