@@ -18,7 +18,7 @@ packages=(
 	libssl-dev libjansson-dev libpq-dev libyaml-dev
 	check libsubunit-dev
 	postgresql-15 postgresql-client-15
-	openssl curl python3 procps
+	openssl curl python3 python3-kubernetes procps
 	wrk nginx-light etcd-server etcd-client
 	clang libclang-rt-14-dev clang-format
 )

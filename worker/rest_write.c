@@ -447,21 +447,25 @@ static json_t *read_object(struct rest_call *call)
 		    arena_printf(&req->arena, "json: cannot parse the body: %s", jerr.text));
 		return NULL;
 	}
+	/* As upstream's decoder: what the body leaves out, the URL's kind
+	 * and version fill in; what it says must agree with them. */
 	kind = json_string_value(json_object_get(obj, "kind"));
 	version = json_string_value(json_object_get(obj, "apiVersion"));
 	if (!kind || !*kind) {
-		json_decref(obj);
-		response_send_status(req, 400, "BadRequest",
-				     "Object 'Kind' is missing in the body");
-		return NULL;
+		kind = call->rt->kind;
+		json_object_set_new(obj, "kind", json_string(kind));
 	}
-	if (strcmp(kind, call->rt->kind) != 0 || !version || strcmp(version, api_version) != 0) {
+	if (!version || !*version) {
+		version = api_version;
+		json_object_set_new(obj, "apiVersion", json_string(version));
+	}
+	if (strcmp(kind, call->rt->kind) != 0 || strcmp(version, api_version) != 0) {
 		response_send_status(
 		    req, 400, "BadRequest",
 		    arena_printf(&req->arena,
 				 "the API version in the data (%s) does not match the expected API "
 				 "version (%s)",
-				 version ? version : "", api_version));
+				 version, api_version));
 		json_decref(obj);
 		return NULL;
 	}

@@ -66,7 +66,7 @@ class RestTest(ServerTest):
         cases = [
             (configmap("Bad_Name"), 422, "Invalid"),
             ({"apiVersion": "apps/v1", "kind": "ConfigMap", "metadata": {"name": "x"}}, 400, "BadRequest"),
-            ({"apiVersion": "v1", "metadata": {"name": "x"}}, 400, "BadRequest"),
+            ({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}}, 400, "BadRequest"),
             (configmap("x", ns="other"), 400, "BadRequest"),
             ("{not json", 400, "BadRequest"),
             ({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {}}, 422, "Invalid"),

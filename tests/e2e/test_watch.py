@@ -173,6 +173,90 @@ class WatchTest(ServerTest):
         self.assertEqual(out.splitlines(), ["configmap/seen", "configmap/seen"], err)
 
 
+class InformerTest(ServerTest):
+    """Clients that list then watch: the official Python client, kubectl wait
+    and kubectl rollout status."""
+
+    def call(self, method, path, body=None):
+        return WatchTest.call(self, method, path, body)
+
+    def kubectl(self, *args, **kw):
+        cfg = kubeconfig(self.server, os.path.join(TMP, "informer.kubeconfig"))
+        return subprocess.Popen(["kubectl", "--kubeconfig", cfg, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, **kw)
+
+    def test_python_client_list_then_watch_hundreds_of_writes(self):
+        self.call("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "w-py"}})
+        cfg = kubeconfig(self.server, os.path.join(TMP, "informer-py.kubeconfig"))
+        script = r"""
+import json, sys, threading
+from kubernetes import client, config, watch
+config.load_kube_config(sys.argv[1])
+v1 = client.CoreV1Api()
+listed = v1.list_namespaced_config_map("w-py")
+rv = listed.metadata.resource_version
+def writer():
+    for i in range(300):
+        v1.create_namespaced_config_map("w-py", {"metadata": {"name": "py-%03d" % i}, "data": {"i": str(i)}})
+t = threading.Thread(target=writer)
+t.start()
+names, rvs = [], []
+for ev in watch.Watch().stream(v1.list_namespaced_config_map, "w-py", resource_version=rv, timeout_seconds=60):
+    names.append(ev["object"].metadata.name)
+    rvs.append(int(ev["object"].metadata.resource_version))
+    if len(names) == 300:
+        break
+t.join()
+print(json.dumps({"names": names, "rvs": rvs}))
+"""
+        r = subprocess.run(["/usr/bin/python3", "-c", script, cfg], capture_output=True, text=True, timeout=180)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual(out["names"], ["py-%03d" % i for i in range(300)])
+        self.assertEqual(out["rvs"], sorted(set(out["rvs"])))
+
+    def test_kubectl_wait_for_delete_and_condition(self):
+        base = "/api/v1/namespaces/default"
+        self.call("POST", base + "/configmaps", configmap("wait-gone"))
+        gone = self.kubectl("-n", "default", "wait", "--for=delete", "configmap/wait-gone", "--timeout=30s")
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "wait-ready"},
+               "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+        status, created = self.call("POST", base + "/pods", pod)
+        ready = self.kubectl("-n", "default", "wait", "--for=condition=Ready", "pod/wait-ready", "--timeout=30s")
+        time.sleep(1.5)
+        self.assertIsNone(gone.poll())
+        self.assertIsNone(ready.poll())
+        self.call("DELETE", base + "/configmaps/wait-gone")
+        created["status"] = {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}
+        self.assertEqual(self.call("PUT", base + "/pods/wait-ready/status", created)[0], 200)
+        out, err = gone.communicate(timeout=40)
+        self.assertEqual(gone.returncode, 0, err)
+        self.assertIn("configmap/wait-gone", out + err)
+        out, err = ready.communicate(timeout=40)
+        self.assertEqual((ready.returncode, out.strip()), (0, "pod/wait-ready condition met"), err)
+
+    def test_kubectl_rollout_status_follows_the_deployment(self):
+        base = "/apis/apps/v1/namespaces/default/deployments"
+        d = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "roll"},
+             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "roll"}},
+                      "template": {"metadata": {"labels": {"app": "roll"}},
+                                   "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+        status, d = self.call("POST", base, d)
+        self.assertEqual(status, 201)
+        proc = self.kubectl("-n", "default", "rollout", "status", "deployment/roll", "--timeout=40s")
+        time.sleep(1.5)
+        self.assertIsNone(proc.poll())
+        # What the deployment controller would write once the pods are up.
+        d["status"] = {"observedGeneration": d["metadata"]["generation"], "replicas": 2, "updatedReplicas": 2,
+                       "readyReplicas": 2, "availableReplicas": 2,
+                       "conditions": [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"},
+                                      {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable"}]}
+        self.assertEqual(self.call("PUT", base + "/roll/status", d)[0], 200)
+        out, err = proc.communicate(timeout=50)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertIn('deployment "roll" successfully rolled out', out)
+
+
 class WatchCatchUpTest(ServerTest):
     """A window of 4 events: older starting points come from the log; and
     bookmarks every 500 ms instead of every minute."""

@@ -314,6 +314,35 @@ class WritesTest(ServerTest):
                          (415, "the body of the request was in an unknown format - accepted media types include: "
                                "application/json, application/yaml"))
 
+    def test_kind_and_api_version_default_from_the_url(self):
+        status, cm = self.call("POST", "/api/v1/namespaces/default/configmaps",
+                               {"metadata": {"name": "no-kind"}, "data": {"a": "b"}})
+        self.assertEqual((status, cm["kind"], cm["apiVersion"]), (201, "ConfigMap", "v1"))
+        status, err = self.call("POST", "/api/v1/namespaces/default/configmaps",
+                                {"apiVersion": "apps/v1", "kind": "ConfigMap", "metadata": {"name": "wrong"}})
+        self.assertEqual((status, err["message"]), (400, "the API version in the data (apps/v1) does not match "
+                                                         "the expected API version (v1)"))
+
+    def test_racing_patches_lose_no_update(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        self.assertEqual(self.call("POST", base, configmap("patched-race"))[0], 201)
+        results = []
+
+        def patcher(n):
+            for i in range(10):
+                status, _ = self.patch(base + "/patched-race", json.dumps({"data": {"p%d-%d" % (n, i): "x"}}),
+                                       "application/merge-patch+json")
+                results.append(status)
+
+        threads = [threading.Thread(target=patcher, args=(n,)) for n in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(results, [200] * 60)
+        status, got = self.call("GET", base + "/patched-race")
+        self.assertEqual(sorted(got["data"]), sorted(["k"] + ["p%d-%d" % (n, i) for n in range(6) for i in range(10)]))
+
     def test_racing_unconditional_updates_all_succeed(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("race"))[0], 201)
