@@ -66,6 +66,8 @@ const char *request_header(const struct request *req, const char *name);
 
 /* Headers added before the response starts, e.g. ("Cache-Control", "no-cache"). */
 void response_add_header(struct request *req, const char *name, const char *value);
+/* A "Warning: 299 - \"text\"" header, text quoted as RFC 9110 asks. */
+void response_add_warning(struct request *req, const char *text);
 void response_send(struct request *req, int status, const char *content_type, const char *body,
 		   size_t len);
 /* Serialises obj (and drops the caller's reference). */

@@ -129,6 +129,22 @@ static void finish(struct request *req)
 	conn_request_done(req);
 }
 
+void response_add_warning(struct request *req, const char *text)
+{
+	struct buf v = {0};
+
+	buf_append_str(&v, "299 - \"");
+	for (const char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_append(&v, "\\", 1);
+		if ((unsigned char)*p >= 0x20)
+			buf_append(&v, p, 1);
+	}
+	buf_append_str(&v, "\"");
+	response_add_header(req, "Warning", arena_strdup(&req->arena, v.data));
+	buf_free(&v);
+}
+
 void response_send(struct request *req, int status, const char *content_type, const char *body,
 		   size_t len)
 {

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "shared/json_patch.h"
+#include "shared/patch_read.h"
 #include "shared/strategic_patch.h"
 #include "shared/log.h"
 #include "shared/uuid.h"
@@ -401,6 +402,64 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 	return ACT_WRITE;
 }
 
+/*
+ * fieldValidation on a JSON create or update body: what a strict decoder
+ * finds in it (duplicate fields, in upstream's words) fails the request
+ * (Strict), becomes Warning headers (Warn, the default) or is passed over
+ * (Ignore). Unknown fields need the kinds' schemas, which the type catalog
+ * will give. False when it answered.
+ */
+static bool strict_findings(struct rest_call *call)
+{
+	struct request *req = call->req;
+	const char *v = route_param(&req->route, "fieldValidation");
+	const char *options =
+	    strcmp(req->route.verb, "create") == 0 ? "CreateOptions" : "UpdateOptions";
+	enum patch_field_validation fv = PATCH_FIELD_VALIDATION_WARN;
+	struct patch_reader rd;
+	struct patch_result pr = {0};
+	json_t *value = NULL;
+	struct buf all = {0};
+
+	if (v && strcmp(v, "Strict") == 0) {
+		fv = PATCH_FIELD_VALIDATION_STRICT;
+	} else if (v && strcmp(v, "Ignore") == 0) {
+		return true;
+	} else if (v && *v && strcmp(v, "Warn") != 0) {
+		rest_invalid_options(call, options, "fieldValidation", "FieldValueNotSupported",
+				     arena_printf(&req->arena,
+						  "Unsupported value: \"%s\": supported values: "
+						  "\"Ignore\", \"Strict\", \"Warn\"",
+						  v));
+		return false;
+	}
+	patch_reader_init(&rd, &req->arena, req->body.data ? req->body.data : "", req->body.len,
+			  fv);
+	if (patch_read_strategic(&rd, &pr, &value) == 0)
+		patch_answer_success(&rd, &pr);
+	else
+		pr.num_strict_errors = 0;
+	json_decref(value);
+	patch_reader_free(&rd);
+	for (size_t i = 0; i < pr.num_strict_errors; i++) {
+		if (fv == PATCH_FIELD_VALIDATION_STRICT)
+			buf_printf(&all, "%s%s", i ? ", " : "", pr.strict_errors[i]);
+		else
+			response_add_warning(req, pr.strict_errors[i]);
+	}
+	if (all.len) {
+		response_send_status(
+		    req, 400, "BadRequest",
+		    arena_printf(&req->arena,
+				 "%s in version \"%s\" cannot be handled as a %s: strict "
+				 "decoding error: %s",
+				 call->rt->kind, call->rt->version, call->rt->kind, all.data));
+		buf_free(&all);
+		return false;
+	}
+	return true;
+}
+
 /* Reads and checks the body of a create or update; NULL when it answered. */
 static json_t *read_object(struct rest_call *call)
 {
@@ -439,6 +498,10 @@ static json_t *read_object(struct rest_call *call)
 		return NULL;
 	} else {
 		obj = json_loadb(req->body.data ? req->body.data : "", req->body.len, 0, &jerr);
+		if (json_is_object(obj) && !strict_findings(call)) {
+			json_decref(obj);
+			return NULL;
+		}
 	}
 	if (!json_is_object(obj)) {
 		json_decref(obj);
@@ -1012,8 +1075,7 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 				  NULL);
 			return ACT_ERROR;
 		}
-		response_add_header(req, "Warning",
-				    arena_printf(a, "299 - \"%s\"", pr.strict_errors[i]));
+		response_add_warning(req, pr.strict_errors[i]);
 	}
 	name = json_string_value(json_object_get(meta_of(patched), "name"));
 	if (!name || strcmp(name, call->key.name) != 0) {
@@ -1167,12 +1229,10 @@ void rest_delete(struct rest_call *call)
 	}
 	if (!call->propagation && strcmp(call->rt->resource, "jobs") == 0 &&
 	    strcmp(call->rt->group, "batch") == 0)
-		response_add_header(
-		    req, "Warning",
-		    "299 - \"child pods are preserved by default when jobs are deleted; set "
-		    "propagationPolicy=Background to remove them or set propagationPolicy=Orphan "
-		    "to "
-		    "suppress this warning\"");
+		response_add_warning(req,
+				     "child pods are preserved by default when jobs are "
+				     "deleted; set propagationPolicy=Background to remove them "
+				     "or set propagationPolicy=Orphan to suppress this warning");
 	rmw_start(call);
 }
 

@@ -323,6 +323,28 @@ class WritesTest(ServerTest):
         self.assertEqual((status, err["message"]), (400, "the API version in the data (apps/v1) does not match "
                                                          "the expected API version (v1)"))
 
+    def test_field_validation_of_duplicate_fields(self):
+        base = "/api/v1/namespaces/default/configmaps"
+        dup = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s"},"data":{"a":"1","a":"2"}}'
+        status, headers, out = self.server.request("POST", base + "?fieldValidation=Strict", body=dup % "dup-strict",
+                                                   headers={"Content-Type": "application/json"})
+        err = json.loads(out)
+        self.assertEqual((status, err["reason"]), (400, "BadRequest"))
+        self.assertEqual(err["message"], 'ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding '
+                                         'error: duplicate field "data.a"')
+        self.assertEqual(self.call("GET", base + "/dup-strict")[0], 404)
+        status, headers, out = self.server.request("POST", base, body=dup % "dup-warn",
+                                                   headers={"Content-Type": "application/json"})
+        self.assertEqual((status, headers.get("Warning")), (201, '299 - "duplicate field \\"data.a\\""'))
+        self.assertEqual(json.loads(out)["data"], {"a": "2"})
+        status, headers, out = self.server.request("POST", base + "?fieldValidation=Ignore", body=dup % "dup-ignore",
+                                                   headers={"Content-Type": "application/json"})
+        self.assertEqual((status, headers.get("Warning")), (201, None))
+        status, err = self.call("POST", base + "?fieldValidation=Loose", configmap("dup-bad"))
+        self.assertEqual((status, err["message"]),
+                         (422, 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": '
+                               'supported values: "Ignore", "Strict", "Warn"'))
+
     def test_racing_patches_lose_no_update(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("patched-race"))[0], 201)
