@@ -35,6 +35,13 @@ const char *rest_qualified(struct rest_call *call)
 		   : call->rt->resource;
 }
 
+const char *rest_api_version(struct rest_call *call)
+{
+	return *call->rt->group
+		   ? arena_printf(&call->req->arena, "%s/%s", call->rt->group, call->rt->version)
+		   : call->rt->version;
+}
+
 json_t *rest_details(struct rest_call *call)
 {
 	json_t *d = json_pack("{s:s}", "name", call->key.name ? call->key.name : "");
@@ -445,8 +452,8 @@ static void list_done(void *ctx, const struct store_result *res)
 		list_send_converted(call, res);
 		return;
 	}
-	buf_printf(&out, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{",
-		   call->rt->kind, call->rt->group, *call->rt->group ? "/" : "", call->rt->version);
+	buf_printf(&out, "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",\"metadata\":{",
+		   call->rt->kind, rest_api_version(call));
 	buf_printf(&out, "\"resourceVersion\":\"%lld\"", (long long)res->rv);
 	if (res->more) {
 		const struct store_item *last = &res->items[res->num_items - 1];

@@ -65,6 +65,8 @@ struct rest_call {
 
 /* "pods" or "deployments.apps", as upstream names a resource in messages. */
 const char *rest_qualified(struct rest_call *call);
+/* The kind's apiVersion: "v1" or "apps/v1". */
+const char *rest_api_version(struct rest_call *call);
 /* {"name", "group", "kind": resource} of an error's details. */
 json_t *rest_details(struct rest_call *call);
 /* Answers a store error as kube-apiserver would. */

@@ -21,6 +21,7 @@
 #include "shared/json_patch.h"
 #include "shared/patch_read.h"
 #include "shared/strategic_patch.h"
+#include "shared/timestamp.h"
 #include "shared/log.h"
 #include "shared/uuid.h"
 #include "shared/yaml_json.h"
@@ -110,13 +111,12 @@ static void set_error(struct rest_call *call, int code, const char *reason, cons
 	call->err = (struct rest_error){code, reason, message, details};
 }
 
-static void now_rfc3339(char *out, size_t len, int64_t offset_seconds)
+/* Now plus offset_seconds, as metav1.Time writes it. */
+static void now_rfc3339(char out[TIMESTAMP_RFC3339_SIZE], int64_t offset_seconds)
 {
-	time_t now = time(NULL) + offset_seconds;
-	struct tm tm;
+	struct timestamp t = timestamp_from_time(time(NULL) + offset_seconds);
 
-	gmtime_r(&now, &tm);
-	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	timestamp_format(&t, out);
 }
 
 static bool has_status_subresource(const struct resource_type *rt)
@@ -465,10 +465,7 @@ static json_t *read_object(struct rest_call *call)
 {
 	struct request *req = call->req;
 	const char *type = request_header(req, "Content-Type");
-	const char *api_version =
-	    *call->rt->group
-		? arena_printf(&req->arena, "%s/%s", call->rt->group, call->rt->version)
-		: call->rt->version;
+	const char *api_version = rest_api_version(call);
 	json_error_t jerr;
 	json_t *obj, *meta;
 	const char *kind, *version, *ns;
@@ -604,14 +601,6 @@ void rest_update(struct rest_call *call)
 }
 
 /* ---- patch ---- */
-
-/* The kind's apiVersion: "v1" or "apps/v1". */
-static const char *rest_api_version(struct rest_call *call)
-{
-	return *call->rt->group
-		   ? arena_printf(&call->req->arena, "%s/%s", call->rt->group, call->rt->version)
-		   : call->rt->version;
-}
 
 void rest_patch(struct rest_call *call)
 {
@@ -789,7 +778,7 @@ void rest_create(struct rest_call *call)
 	struct request *req = call->req;
 	json_t *obj, *meta;
 	const char *name, *generate;
-	char uid[UUID_STRING_LEN], now[32];
+	char uid[UUID_STRING_LEN], now[TIMESTAMP_RFC3339_SIZE];
 
 	if (!rest_parse_dry_run(call, "CreateOptions") || !(obj = read_object(call)))
 		return;
@@ -838,7 +827,7 @@ void rest_create(struct rest_call *call)
 		return;
 	}
 	uuid_v4(uid);
-	now_rfc3339(now, sizeof(now), 0);
+	now_rfc3339(now, 0);
 	json_object_set_new(meta, "uid", json_string(uid));
 	json_object_set_new(meta, "creationTimestamp", json_string(now));
 	json_object_del(meta, "deletionTimestamp");
@@ -937,7 +926,7 @@ static enum action delete_transform(struct rest_call *call, json_t *current, jso
 	const char *uid = json_string_value(json_object_get(cur_meta, "uid"));
 	const char *rv = json_string_value(json_object_get(cur_meta, "resourceVersion"));
 	int64_t grace = -1;
-	char stamp[32];
+	char stamp[TIMESTAMP_RFC3339_SIZE];
 
 	if (call->expected_uid && (!uid || strcmp(call->expected_uid, uid) != 0)) {
 		set_error(
@@ -972,7 +961,7 @@ static enum action delete_transform(struct rest_call *call, json_t *current, jso
 		/* Terminating until the namespace's content is gone (see
 		 * master/namespaces.c) and its finalizers are removed. */
 		if (!json_object_get(meta, "deletionTimestamp")) {
-			now_rfc3339(stamp, sizeof(stamp), 0);
+			now_rfc3339(stamp, 0);
 			json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
 			json_object_set_new(obj, "status",
 					    json_pack("{s:s}", "phase", "Terminating"));
@@ -995,13 +984,13 @@ static enum action delete_transform(struct rest_call *call, json_t *current, jso
 
 		/* A second delete may shorten the grace period, never lengthen it. */
 		if (!json_is_integer(old) || json_integer_value(old) > grace) {
-			now_rfc3339(stamp, sizeof(stamp), grace);
+			now_rfc3339(stamp, grace);
 			json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
 			json_object_set_new(meta, "deletionGracePeriodSeconds",
 					    json_integer(grace));
 		}
 	} else if (!json_object_get(meta, "deletionTimestamp")) {
-		now_rfc3339(stamp, sizeof(stamp), 0);
+		now_rfc3339(stamp, 0);
 		json_object_set_new(meta, "deletionTimestamp", json_string(stamp));
 		json_object_set_new(meta, "deletionGracePeriodSeconds", json_integer(0));
 	}
@@ -1251,10 +1240,7 @@ static void collection_answer(struct rest_call *parent)
 	}
 	list = json_pack("{s:s, s:s, s:{}, s:o}", "kind",
 			 arena_printf(&req->arena, "%sList", parent->rt->kind), "apiVersion",
-			 *parent->rt->group ? arena_printf(&req->arena, "%s/%s", parent->rt->group,
-							   parent->rt->version)
-					    : parent->rt->version,
-			 "metadata", "items", parent->collected);
+			 rest_api_version(parent), "metadata", "items", parent->collected);
 	parent->collected = NULL;
 	response_send_json(req, 200, list);
 }

@@ -167,14 +167,6 @@ static json_t *event_parsed(struct watch_event *e, bool prev)
 
 static void watcher_finish(struct watcher *w);
 
-static const char *api_version(struct watcher *w)
-{
-	const struct resource_type *rt = w->call->rt;
-
-	return *rt->group ? arena_printf(&w->req->arena, "%s/%s", rt->group, rt->version)
-			  : rt->version;
-}
-
 /* Sends one event line; false when the watcher had to be closed. Objects
  * (not ERROR Statuses) go out as the request's Accept asked: a Table of one
  * row, or PartialObjectMetadata. */
@@ -216,7 +208,7 @@ static bool watcher_bookmark(struct watcher *w, int64_t rv, bool initial_end)
 	const char *obj = arena_printf(
 	    &w->req->arena,
 	    "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%lld\"%s}}",
-	    w->call->rt->kind, api_version(w), (long long)rv,
+	    w->call->rt->kind, rest_api_version(w->call), (long long)rv,
 	    initial_end ? ",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}" : "");
 
 	w->next_bookmark_ms = event_loop_now(w->hub->w->loop) + w->hub->bookmark_ms;
