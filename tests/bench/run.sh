@@ -151,11 +151,14 @@ kill "$server2_pid" 2>/dev/null && wait "$server2_pid" 2>/dev/null || true
 # After the watches: the memory they cost is read on workers that have not
 # yet served the API load (glibc keeps freed memory for reuse).
 tests/bench/api.sh "https://127.0.0.1:$port" "$tmp/pki" "$dsn" "$tmp/api.json"
-/usr/bin/python3 - "$results" "$tmp/api.json" "$tmp/watch.json" "$tmp/watch2.json" <<'PY'
+# Get, list and memory as the store grows to 10,000 and 100,000 objects.
+tests/bench/scale.sh "https://127.0.0.1:$port" "$tmp/pki" "$dsn" "$server_pid" "$tmp/scale.json"
+/usr/bin/python3 - "$results" "$tmp/api.json" "$tmp/watch.json" "$tmp/watch2.json" "$tmp/scale.json" <<'PY'
 import json, sys
-out, api, w1, w2 = sys.argv[1:]
+out, api, w1, w2, scale = sys.argv[1:]
 res = json.load(open(out))
 res["api"] = json.load(open(api))
+res["scale"] = json.load(open(scale))
 res["watch"] = {"same_instance": json.load(open(w1)), "second_instance": json.load(open(w2))}
 json.dump(res, open(out, "w"), indent=2)
 PY

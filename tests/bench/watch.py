@@ -24,6 +24,7 @@ import argparse
 import base64
 import json
 import os
+import resource
 import selectors
 import socket
 import ssl
@@ -255,6 +256,11 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     args.rss_pids = [int(p) for p in args.rss_pids.split(",") if p]
+    # One socket a watch: lift the soft limit on open files as far as allowed.
+    want = max(int(x) for x in args.watchers.split(",")) + 256
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
     results = []
     for i, n in enumerate(int(x) for x in args.watchers.split(",")):
         results.append(run(args, n, i))
