@@ -20,6 +20,7 @@
 #include "master/supervisor.h"
 #include "shared/config.h"
 #include "shared/log.h"
+#include "shared/catalog.h"
 #include "shared/registry.h"
 #include "shared/tls_context.h"
 #include "worker/metrics.h"
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 		return 0;
 	if (rc != 0)
 		return rc;
-	if (registry_load(err, sizeof(err)) < 0) {
+	if (registry_load(err, sizeof(err)) < 0 || catalog_load(err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return 1;
 	}

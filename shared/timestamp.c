@@ -10,6 +10,7 @@
 #include "timestamp.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define NANOS_PER_SECOND 1000000000LL
 #define DAYS_PER_ERA	 146097
@@ -187,6 +188,16 @@ void timestamp_format(const struct timestamp *t, char out[TIMESTAMP_RFC3339_SIZE
 	snprintf(out, TIMESTAMP_RFC3339_SIZE, "%s%04lld-%02d-%02dT%02d:%02d:%02dZ",
 		 year < 0 ? "-" : "", (long long)(year < 0 ? -year : year), month, day,
 		 (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
+}
+
+void timestamp_format_micro(const struct timestamp *t, char out[TIMESTAMP_RFC3339_SIZE])
+{
+	char whole[TIMESTAMP_RFC3339_SIZE];
+	size_t n;
+
+	timestamp_format(t, whole);
+	n = strlen(whole) - 1; /* without the Z */
+	snprintf(out, TIMESTAMP_RFC3339_SIZE, "%.*s.%06dZ", (int)n, whole, t->nanos / 1000);
 }
 
 const char *human_duration(int64_t nanos, char out[HUMAN_DURATION_SIZE])

@@ -63,6 +63,9 @@ int64_t timestamp_sub(const struct timestamp *a, const struct timestamp *b);
  */
 void timestamp_format(const struct timestamp *t, char out[TIMESTAMP_RFC3339_SIZE]);
 
+/* metav1.MicroTime's form: RFC 3339 in UTC with six fractional digits. */
+void timestamp_format_micro(const struct timestamp *t, char out[TIMESTAMP_RFC3339_SIZE]);
+
 /* duration.HumanDuration of a time.Duration (nanoseconds); returns out. */
 const char *human_duration(int64_t nanos, char out[HUMAN_DURATION_SIZE]);
 
