@@ -47,8 +47,9 @@ struct request {
 	struct user_info user;
 	const char *remote_addr;
 	int64_t start_us;
-	bool head_only; /* HEAD: headers without the body */
-	bool yaml_out;	/* Accept chose application/yaml: JSON answers go out as YAML */
+	bool head_only;	   /* HEAD: headers without the body */
+	bool yaml_out;	   /* Accept chose application/yaml: JSON answers go out as YAML */
+	bool protobuf_out; /* Accept chose protobuf: objects go out in their messages */
 	bool keep_alive;
 
 	/* Response bookkeeping (response.c). */

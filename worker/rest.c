@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "shared/protobuf.h"
 #include "shared/registry.h"
 #include "shared/selector.h"
 #include "shared/table.h"
@@ -132,7 +133,7 @@ void rest_invalid(struct rest_call *call, const char *name, const char *field, c
 
 /* One clause of Accept: "type/subtype;k=v;k=v". */
 static enum rest_output media_output(struct arena *a, const char *clause, bool *ok,
-				     const char **version, bool *yaml)
+				     const char **version, bool *yaml, bool *protobuf)
 {
 	char *c = arena_strdup(a, clause), *save = NULL, *part;
 	const char *as = NULL, *g = NULL, *v = NULL;
@@ -141,6 +142,7 @@ static enum rest_output media_output(struct arena *a, const char *clause, bool *
 
 	*ok = false;
 	*yaml = false;
+	*protobuf = false;
 	for (part = strtok_r(c, ";", &save); part; part = strtok_r(NULL, ";", &save), i++) {
 		char *eq;
 
@@ -152,6 +154,7 @@ static enum rest_output media_output(struct arena *a, const char *clause, bool *
 			json = strcasecmp(part, "application/json") == 0 ||
 			       strcasecmp(part, "application/*") == 0 || strcmp(part, "*/*") == 0;
 			*yaml = strcasecmp(part, "application/yaml") == 0;
+			*protobuf = strcasecmp(part, PROTOBUF_MEDIA_TYPE) == 0;
 			continue;
 		}
 		eq = strchr(part, '=');
@@ -167,11 +170,12 @@ static enum rest_output media_output(struct arena *a, const char *clause, bool *
 		else if (strcmp(part, "q") == 0 && strtod(eq + 1, NULL) <= 0)
 			return OUT_JSON; /* q=0: not acceptable */
 	}
-	if (*yaml && !as) {
+	if ((*yaml || *protobuf) && !as) {
 		*ok = true;
 		return OUT_JSON;
 	}
 	*yaml = false;
+	*protobuf = false;
 	if (!json)
 		return OUT_JSON;
 	if (!as) {
@@ -218,21 +222,23 @@ bool rest_negotiate(struct rest_call *call)
 		return true;
 	list = arena_strdup(&req->arena, accept);
 	for (clause = strtok_r(list, ",", &save); clause; clause = strtok_r(NULL, ",", &save)) {
-		bool ok, yaml;
+		bool ok, yaml, protobuf;
 		const char *version = "v1";
-		enum rest_output out = media_output(&req->arena, clause, &ok, &version, &yaml);
+		enum rest_output out =
+		    media_output(&req->arena, clause, &ok, &version, &yaml, &protobuf);
 
-		/* Tables and metadata are for reads; a watch streams JSON. */
-		if (!ok || (out != OUT_JSON && !reading) || (yaml && watching))
+		/* Tables and metadata are for reads; a watch streams JSON or protobuf. */
+		if (!ok || (out != OUT_JSON && !reading) || ((yaml || protobuf) && watching))
 			continue;
 		call->output = out;
 		call->output_version = version;
 		req->yaml_out = yaml;
+		req->protobuf_out = protobuf;
 		return true;
 	}
 	response_send_status(req, 406, "NotAcceptable",
 			     "only the following media types are accepted: application/json, "
-			     "application/yaml");
+			     "application/yaml, application/vnd.kubernetes.protobuf");
 	return false;
 }
 
