@@ -18,6 +18,7 @@
 #define PGKUBE_PROTO_JSON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,5 +45,14 @@ json_t *proto_json_decode_object(const char *api_version, const char *kind, cons
 
 /* Appends obj, a JSON object, as a message of type t. */
 void proto_json_encode(const struct catalog_type *t, json_t *obj, struct buf *out);
+
+/*
+ * The catalog type an object names with kind and apiVersion; the
+ * meta.k8s.io kinds (Status, WatchEvent...) under any apiVersion. NULL
+ * when the catalog has none.
+ */
+const struct catalog_type *proto_json_type_of(json_t *obj);
+/* Appends obj in the "k8s\0" envelope; false (nothing appended) for a kind outside the catalog. */
+bool proto_json_encode_object(json_t *obj, struct buf *out);
 
 #endif

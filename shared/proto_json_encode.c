@@ -8,6 +8,7 @@
  * own first, since its length comes before it.
  */
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,4 +271,35 @@ static void encode_message(const struct catalog_type *t, json_t *v, struct buf *
 void proto_json_encode(const struct catalog_type *t, json_t *obj, struct buf *out)
 {
 	encode_message(t, obj, out);
+}
+
+const struct catalog_type *proto_json_type_of(json_t *obj)
+{
+	const char *kind = json_string_value(json_object_get(obj, "kind"));
+	const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
+	const char *slash;
+	const struct catalog_type *t;
+	char group[256];
+
+	if (!kind || !api_version)
+		return NULL;
+	slash = strchr(api_version, '/');
+	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
+	t = catalog_kind(group, slash ? slash + 1 : api_version, kind);
+	return t ? t : catalog_kind("meta.k8s.io", "v1", kind);
+}
+
+bool proto_json_encode_object(json_t *obj, struct buf *out)
+{
+	const struct catalog_type *t = proto_json_type_of(obj);
+	struct buf raw = {0};
+
+	if (!t)
+		return false;
+	proto_json_encode(t, obj, &raw);
+	proto_wrap(out, json_string_value(json_object_get(obj, "apiVersion")),
+		   json_string_value(json_object_get(obj, "kind")),
+		   (const uint8_t *)(raw.data ? raw.data : ""), raw.len);
+	buf_free(&raw);
+	return true;
 }

@@ -12,7 +12,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "shared/catalog.h"
 #include "shared/proto_json.h"
 #include "shared/protobuf.h"
 #include "shared/uuid.h"
@@ -195,45 +194,19 @@ static void send_yaml(struct request *req, int status, json_t *obj)
 }
 
 /*
- * The catalog type of an object by its kind and apiVersion. Status and the
- * other meta.k8s.io kinds go out under any group's apiVersion ("v1").
- */
-static const struct catalog_type *object_type(json_t *obj)
-{
-	const char *kind = json_string_value(json_object_get(obj, "kind"));
-	const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
-	const char *slash;
-	const struct catalog_type *t;
-	char group[256];
-
-	if (!kind || !api_version)
-		return NULL;
-	slash = strchr(api_version, '/');
-	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
-	t = catalog_kind(group, slash ? slash + 1 : api_version, kind);
-	return t ? t : catalog_kind("meta.k8s.io", "v1", kind);
-}
-
-/*
  * The object in its protobuf message inside the "k8s\0" envelope. A kind
  * the catalog does not describe goes out as JSON, which the client also
  * reads (it names the type it received in Content-Type).
  */
 static bool send_protobuf(struct request *req, int status, json_t *obj)
 {
-	const struct catalog_type *t = object_type(obj);
-	struct buf raw = {0}, out = {0};
+	struct buf out = {0};
 
-	if (!t)
+	if (!proto_json_encode_object(obj, &out))
 		return false;
-	proto_json_encode(t, obj, &raw);
-	proto_wrap(&out, json_string_value(json_object_get(obj, "apiVersion")),
-		   json_string_value(json_object_get(obj, "kind")),
-		   (const uint8_t *)(raw.data ? raw.data : ""), raw.len);
 	json_decref(obj);
 	response_send(req, status, PROTOBUF_MEDIA_TYPE,
 		      arena_strndup(&req->arena, out.data, out.len), out.len);
-	buf_free(&raw);
 	buf_free(&out);
 	return true;
 }

@@ -228,7 +228,7 @@ bool rest_negotiate(struct rest_call *call)
 		    media_output(&req->arena, clause, &ok, &version, &yaml, &protobuf);
 
 		/* Tables and metadata are for reads; a watch streams JSON or protobuf. */
-		if (!ok || (out != OUT_JSON && !reading) || ((yaml || protobuf) && watching))
+		if (!ok || (out != OUT_JSON && !reading) || (yaml && watching))
 			continue;
 		call->output = out;
 		call->output_version = version;

@@ -30,6 +30,8 @@
 #include <string.h>
 
 #include "shared/log.h"
+#include "shared/proto_json.h"
+#include "shared/protobuf.h"
 #include "shared/selector.h"
 #include "worker/pg_pool.h"
 #include "worker/rest_internal.h"
@@ -170,10 +172,43 @@ static void watcher_finish(struct watcher *w);
 /* Sends one event line; false when the watcher had to be closed. Objects
  * (not ERROR Statuses) go out as the request's Accept asked: a Table of one
  * row, or PartialObjectMetadata. */
+/*
+ * A protobuf watch frame: a four-byte big-endian length, then a
+ * metav1.WatchEvent without envelope (type 1, object 2 as a RawExtension
+ * whose bytes are the object in its own envelope).
+ */
+static void watch_frame(struct buf *frame, const char *type, const char *object)
+{
+	json_t *obj = json_loads(object, 0, NULL);
+	struct buf inner = {0}, raw = {0}, event = {0};
+	uint8_t len[4];
+
+	if (obj)
+		proto_json_encode_object(obj, &inner);
+	json_decref(obj);
+	proto_put_bytes(&raw, 1, inner.data ? inner.data : "", inner.len);
+	proto_put_string(&event, 1, type);
+	proto_put_bytes(&event, 2, raw.data, raw.len);
+	len[0] = (uint8_t)(event.len >> 24);
+	len[1] = (uint8_t)(event.len >> 16);
+	len[2] = (uint8_t)(event.len >> 8);
+	len[3] = (uint8_t)event.len;
+	buf_append(frame, len, 4);
+	buf_append(frame, event.data, event.len);
+	buf_free(&inner);
+	buf_free(&raw);
+	buf_free(&event);
+}
+
 static bool watcher_write(struct watcher *w, const char *type, const char *object)
 {
 	struct buf line = {0};
 	char *converted = NULL;
+
+	if (w->req->protobuf_out) {
+		watch_frame(&line, type, object);
+		goto send;
+	}
 
 	if (w->call->output != OUT_JSON && strcmp(type, "ERROR") != 0 &&
 	    (strcmp(type, "BOOKMARK") != 0 || w->call->output == OUT_PARTIAL)) {
@@ -192,6 +227,7 @@ static bool watcher_write(struct watcher *w, const char *type, const char *objec
 	buf_append_str(&line, converted ? converted : object);
 	free(converted);
 	buf_append_str(&line, "}\n");
+send:
 	response_stream_write(w->req, line.data, line.len);
 	buf_free(&line);
 	if (response_pending_bytes(w->req) > MAX_PENDING_BYTES) {
@@ -766,7 +802,8 @@ void rest_watch(struct rest_call *call)
 	req->handler_ctx = w;
 	req->on_gone = watcher_gone;
 	response_add_header(req, "Cache-Control", "no-cache, private");
-	response_stream_start(req, 200, "application/json");
+	response_stream_start(
+	    req, 200, req->protobuf_out ? PROTOBUF_MEDIA_TYPE ";stream=watch" : "application/json");
 	w->next = hub->watchers;
 	if (hub->watchers)
 		hub->watchers->prev = w;
