@@ -421,3 +421,104 @@ void catalog_openapi_name(const struct catalog_type *t, char *out, size_t out_le
 			out[i] = '-';
 	}
 }
+
+/* The field named name of t, looking into embedded (inline) structs too. */
+static const struct catalog_field *field_in(const struct catalog_type *t, const char *name)
+{
+	for (size_t i = 0; i < t->num_fields; i++) {
+		const struct catalog_field *f = &t->fields[i];
+
+		if (f->embedded) {
+			const struct catalog_field *inner = field_in(f->type, name);
+
+			if (inner)
+				return inner;
+		} else if (strcmp(f->name, name) == 0) {
+			return f;
+		}
+	}
+	return NULL;
+}
+
+struct prune {
+	void (*found)(const char *path, void *ctx);
+	void *ctx;
+	char path[1024];
+};
+
+static void prune_object(struct prune *p, const struct catalog_type *t, json_t *obj, size_t at,
+			 bool top, int depth);
+
+/* One value of field f (an element, a map value, or the field itself). */
+static void prune_value(struct prune *p, const struct catalog_field *f, json_t *v, size_t at,
+			int depth)
+{
+	if (f->scalar == CATALOG_MESSAGE && f->type->special == CATALOG_PLAIN && json_is_object(v))
+		prune_object(p, f->type, v, at, false, depth + 1);
+}
+
+static void prune_object(struct prune *p, const struct catalog_type *t, json_t *obj, size_t at,
+			 bool top, int depth)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	if (depth > 100)
+		return;
+	json_object_foreach_safe(obj, tmp, key, v)
+	{
+		const struct catalog_field *f = field_in(t, key);
+		int n = snprintf(p->path + at, sizeof(p->path) - at, "%s%s", at ? "." : "", key);
+		size_t end =
+		    at + (size_t)n < sizeof(p->path) ? at + (size_t)n : sizeof(p->path) - 1;
+
+		if (!f) {
+			if (top && (strcmp(key, "kind") == 0 || strcmp(key, "apiVersion") == 0))
+				continue;
+			p->found(p->path, p->ctx);
+			json_object_del(obj, key);
+			continue;
+		}
+		if (f->map && json_is_object(v)) {
+			const char *k;
+			json_t *item;
+
+			json_object_foreach(v, k, item)
+			{
+				int m = snprintf(p->path + end, sizeof(p->path) - end, ".%s", k);
+
+				prune_value(p, f, item,
+					    end + (size_t)m < sizeof(p->path) ? end + (size_t)m
+									      : sizeof(p->path) - 1,
+					    depth);
+			}
+		} else if (f->repeated && json_is_array(v)) {
+			size_t i;
+			json_t *item;
+
+			json_array_foreach(v, i, item)
+			{
+				int m = snprintf(p->path + end, sizeof(p->path) - end, "[%zu]", i);
+
+				prune_value(p, f, item,
+					    end + (size_t)m < sizeof(p->path) ? end + (size_t)m
+									      : sizeof(p->path) - 1,
+					    depth);
+			}
+		} else if (!f->map && !f->repeated) {
+			prune_value(p, f, v, end, depth);
+		}
+		p->path[at] = '\0';
+	}
+	p->path[at] = '\0';
+}
+
+void catalog_prune_unknown(const struct catalog_type *t, json_t *obj,
+			   void (*found)(const char *path, void *ctx), void *ctx)
+{
+	struct prune p = {found, ctx, ""};
+
+	if (t && json_is_object(obj))
+		prune_object(&p, t, obj, 0, true, 0);
+}

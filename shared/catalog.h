@@ -18,6 +18,7 @@
 #define PGKUBE_CATALOG_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stddef.h>
 
 enum catalog_scalar {
@@ -81,6 +82,17 @@ const struct catalog_type *catalog_type(const char *proto_name);
 const struct catalog_type *catalog_kind(const char *group, const char *version, const char *kind);
 const struct catalog_field *catalog_field_by_number(const struct catalog_type *t, int number);
 const struct catalog_field *catalog_field_by_name(const struct catalog_type *t, const char *name);
+/*
+ * Removes from obj, an object of type t, every member the type does not
+ * know, as decoding into kube-apiserver's Go structs drops them; calls
+ * found(path, ctx) for each, with its path as upstream's strict decoder
+ * words it ("spec.template.spec.containers[0].foo"). A top-level object's
+ * kind and apiVersion are known (TypeMeta). Values of the special types
+ * (RawExtension, JSON ...) are not looked into.
+ */
+void catalog_prune_unknown(const struct catalog_type *t, json_t *obj,
+			   void (*found)(const char *path, void *ctx), void *ctx);
+
 /* "k8s.io.api.core.v1.Pod" -> "io.k8s.api.core.v1.Pod" into out. */
 void catalog_openapi_name(const struct catalog_type *t, char *out, size_t out_len);
 /* The value of marker key ("patchStrategy") of a field, or NULL; copied into out. */

@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "shared/catalog.h"
 #include "shared/json_patch.h"
 #include "shared/patch_read.h"
 #include "shared/proto_json.h"
@@ -404,14 +405,55 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 	return ACT_WRITE;
 }
 
+/* Collects "unknown field" findings into a buf, comma separated. */
+struct unknown_fields {
+	struct request *req;
+	struct buf *list; /* NULL: add Warning headers instead */
+	size_t count;
+};
+
+static void ignore_path(const char *path, void *ctx)
+{
+	(void)path;
+	(void)ctx;
+}
+
+static void unknown_field_found(const char *path, void *ctx)
+{
+	struct unknown_fields *u = ctx;
+	const char *text = arena_printf(&u->req->arena, "unknown field \"%s\"", path);
+
+	if (u->list)
+		buf_printf(u->list, "%s%s", u->list->len ? ", " : "", text);
+	else
+		response_add_warning(u->req, text);
+	u->count++;
+}
+
 /*
- * fieldValidation on a JSON create or update body: what a strict decoder
- * finds in it (duplicate fields, in upstream's words) fails the request
- * (Strict), becomes Warning headers (Warn, the default) or is passed over
- * (Ignore). Unknown fields need the kinds' schemas, which the type catalog
- * will give. False when it answered.
+ * Drops the fields the kind's type does not know, as decoding into
+ * kube-apiserver's Go structs does, reporting each by fieldValidation:
+ * into list (Strict), as a Warning header (Warn) or not at all (Ignore).
  */
-static bool strict_findings(struct rest_call *call)
+static size_t drop_unknown_fields(struct rest_call *call, json_t *obj,
+				  enum patch_field_validation fv, struct buf *list)
+{
+	struct unknown_fields u = {call->req, fv == PATCH_FIELD_VALIDATION_STRICT ? list : NULL, 0};
+
+	catalog_prune_unknown(
+	    catalog_kind(call->rt->group, call->rt->version, call->rt->kind), obj,
+	    fv == PATCH_FIELD_VALIDATION_IGNORE ? ignore_path : unknown_field_found, &u);
+	return u.count;
+}
+
+/*
+ * fieldValidation on a create or update body: what a strict decoder
+ * finds in it (duplicate fields in JSON, then fields the kind does not
+ * have, in upstream's words) fails the request (Strict), becomes Warning
+ * headers (Warn, the default) or is passed over (Ignore). Unknown fields
+ * are dropped whatever the setting. False when it answered.
+ */
+static bool strict_findings(struct rest_call *call, json_t *obj, bool json_body)
 {
 	struct request *req = call->req;
 	const char *v = route_param(&req->route, "fieldValidation");
@@ -426,7 +468,7 @@ static bool strict_findings(struct rest_call *call)
 	if (v && strcmp(v, "Strict") == 0) {
 		fv = PATCH_FIELD_VALIDATION_STRICT;
 	} else if (v && strcmp(v, "Ignore") == 0) {
-		return true;
+		fv = PATCH_FIELD_VALIDATION_IGNORE;
 	} else if (v && *v && strcmp(v, "Warn") != 0) {
 		rest_invalid_options(call, options, "fieldValidation", "FieldValueNotSupported",
 				     arena_printf(&req->arena,
@@ -435,20 +477,23 @@ static bool strict_findings(struct rest_call *call)
 						  v));
 		return false;
 	}
-	patch_reader_init(&rd, &req->arena, req->body.data ? req->body.data : "", req->body.len,
-			  fv);
-	if (patch_read_strategic(&rd, &pr, &value) == 0)
-		patch_answer_success(&rd, &pr);
-	else
-		pr.num_strict_errors = 0;
-	json_decref(value);
-	patch_reader_free(&rd);
-	for (size_t i = 0; i < pr.num_strict_errors; i++) {
-		if (fv == PATCH_FIELD_VALIDATION_STRICT)
-			buf_printf(&all, "%s%s", i ? ", " : "", pr.strict_errors[i]);
+	if (json_body && fv != PATCH_FIELD_VALIDATION_IGNORE) {
+		patch_reader_init(&rd, &req->arena, req->body.data ? req->body.data : "",
+				  req->body.len, fv);
+		if (patch_read_strategic(&rd, &pr, &value) == 0)
+			patch_answer_success(&rd, &pr);
 		else
-			response_add_warning(req, pr.strict_errors[i]);
+			pr.num_strict_errors = 0;
+		json_decref(value);
+		patch_reader_free(&rd);
+		for (size_t i = 0; i < pr.num_strict_errors; i++) {
+			if (fv == PATCH_FIELD_VALIDATION_STRICT)
+				buf_printf(&all, "%s%s", i ? ", " : "", pr.strict_errors[i]);
+			else
+				response_add_warning(req, pr.strict_errors[i]);
+		}
 	}
+	drop_unknown_fields(call, obj, fv, &all);
 	if (all.len) {
 		response_send_status(
 		    req, 400, "BadRequest",
@@ -515,6 +560,10 @@ static json_t *read_object(struct rest_call *call)
 					     arena_strdup(&req->arena, err));
 			return NULL;
 		}
+		if (json_is_object(obj) && !strict_findings(call, obj, false)) {
+			json_decref(obj);
+			return NULL;
+		}
 	} else if (type && type_len == strlen(PROTOBUF_MEDIA_TYPE) &&
 		   strncasecmp(type, PROTOBUF_MEDIA_TYPE, type_len) == 0) {
 		if (!(obj = read_protobuf(call)))
@@ -531,7 +580,7 @@ static json_t *read_object(struct rest_call *call)
 		return NULL;
 	} else {
 		obj = json_loadb(req->body.data ? req->body.data : "", req->body.len, 0, &jerr);
-		if (json_is_object(obj) && !strict_findings(call)) {
+		if (json_is_object(obj) && !strict_findings(call, obj, true)) {
 			json_decref(obj);
 			return NULL;
 		}
@@ -1101,6 +1150,19 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 			return ACT_ERROR;
 		}
 		response_add_warning(req, pr.strict_errors[i]);
+	}
+	{
+		struct buf unknown = {0};
+
+		if (drop_unknown_fields(call, patched, call->field_validation, &unknown) &&
+		    call->field_validation == PATCH_FIELD_VALIDATION_STRICT) {
+			json_decref(patched);
+			set_error(call, 422, "Invalid",
+				  arena_printf(a, "strict decoding error: %s", unknown.data), NULL);
+			buf_free(&unknown);
+			return ACT_ERROR;
+		}
+		buf_free(&unknown);
 	}
 	name = json_string_value(json_object_get(meta_of(patched), "name"));
 	if (!name || strcmp(name, call->key.name) != 0) {

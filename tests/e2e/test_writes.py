@@ -345,6 +345,55 @@ class WritesTest(ServerTest):
                          (422, 'CreateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "Loose": '
                                'supported values: "Ignore", "Strict", "Warn"'))
 
+    def test_field_validation_of_unknown_fields(self):
+        """Fields the kind does not have are dropped, as decoding into the Go
+        structs drops them, and reported as fieldValidation asks."""
+        base = "/apis/apps/v1/namespaces/default/deployments"
+
+        def deployment(name):
+            return {"apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": name, "bogus": 1},
+                    "spec": {"foo": "bar", "selector": {"matchLabels": {"app": name}},
+                             "template": {"metadata": {"labels": {"app": name}},
+                                          "spec": {"containers": [{"name": "c", "image": "nginx", "whatever": 3,
+                                                                   "ports": [{"containerPort": 80, "nope": True}]}]}}}}
+        unknown = ['unknown field "metadata.bogus"', 'unknown field "spec.foo"',
+                   'unknown field "spec.template.spec.containers[0].whatever"',
+                   'unknown field "spec.template.spec.containers[0].ports[0].nope"']
+        status, err = self.call("POST", base + "?fieldValidation=Strict", deployment("uf-strict"))
+        self.assertEqual((status, err["reason"]), (400, "BadRequest"))
+        self.assertEqual(err["message"], 'Deployment in version "v1" cannot be handled as a Deployment: strict '
+                                         'decoding error: ' + ", ".join(unknown))
+        self.assertEqual(self.call("GET", base + "/uf-strict")[0], 404)
+        conn = self.server.connection()
+        try:
+            conn.request("POST", base, body=json.dumps(deployment("uf-warn")),
+                         headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            created = json.loads(resp.read())
+            self.assertEqual(resp.status, 201)
+            self.assertEqual(resp.msg.get_all("Warning"), ['299 - "%s"' % u.replace('"', '\\"') for u in unknown])
+        finally:
+            conn.close()
+        self.assertNotIn("bogus", created["metadata"])
+        self.assertNotIn("foo", created["spec"])
+        self.assertEqual(created["spec"]["template"]["spec"]["containers"],
+                         [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80}]}])
+        status, headers, out = self.server.request("POST", base + "?fieldValidation=Ignore",
+                                                   body=json.dumps(deployment("uf-ignore")),
+                                                   headers={"Content-Type": "application/json"})
+        self.assertEqual((status, headers.get("Warning")), (201, None))
+        self.assertNotIn("foo", json.loads(out)["spec"])
+        # A patch that adds an unknown field: dropped with a warning, or refused under Strict.
+        status, headers, out = self.server.request("PATCH", base + "/uf-warn", body='{"spec":{"zzz":1}}',
+                                                   headers={"Content-Type": "application/merge-patch+json"})
+        self.assertEqual((status, headers.get("Warning")), (200, '299 - "unknown field \\"spec.zzz\\""'))
+        self.assertNotIn("zzz", json.loads(out)["spec"])
+        status, headers, out = self.server.request("PATCH", base + "/uf-warn?fieldValidation=Strict",
+                                                   body='{"spec":{"zzz":1}}',
+                                                   headers={"Content-Type": "application/merge-patch+json"})
+        self.assertEqual((status, json.loads(out)["message"]), (422, 'strict decoding error: unknown field "spec.zzz"'))
+
     def test_racing_patches_lose_no_update(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("patched-race"))[0], 201)
