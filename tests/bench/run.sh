@@ -176,6 +176,18 @@ for r in res["watch"]["memory_10000"]:
 json.dump(res, open(out, "w"), indent=2)
 PY
 
+# The protobuf codec next to the JSON path (jansson), on the same objects.
+codec_seconds=1
+[ "$quick" = 1 ] && codec_seconds=0.2
+bin/pgkube-codecbench --seconds "$codec_seconds"
+/usr/bin/python3 - "$results" "$(bin/pgkube-codecbench --seconds "$codec_seconds" --json)" <<'PY'
+import json, sys
+out, codec = sys.argv[1], json.loads(sys.argv[2])
+res = json.load(open(out))
+res["codec"] = codec
+json.dump(res, open(out, "w"), indent=2)
+PY
+
 # The object store straight against PostgreSQL, next to pgbench doing the
 # equivalent raw work (tests/bench/store.sh): on the same PostgreSQL, with
 # pgkube and nginx stopped first so that they take no CPU from it. Its
