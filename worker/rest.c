@@ -278,6 +278,18 @@ void rest_send_object(struct rest_call *call, int code, const char *json)
 {
 	json_t *obj;
 
+	if (rest_is_scale(call) && (obj = json_loads(json, 0, NULL))) {
+		/* The stored parent, seen through its Scale (a Status passes as it is). */
+		if (strcmp(json_string_value(json_object_get(obj, "kind")) ?: "", "Status") != 0) {
+			json_t *scale = rest_scale_of(call, obj);
+
+			json_decref(obj);
+			response_send_json(call->req, code, rest_output_object(call, scale, true));
+			json_decref(scale);
+			return;
+		}
+		json_decref(obj);
+	}
 	if (call->output == OUT_JSON) {
 		response_send_json_text(call->req, code, json, strlen(json));
 		return;
@@ -628,10 +640,11 @@ void rest_serve(struct request *req)
 	if (*r->subresource) {
 		const struct subresource_type *sub = registry_find_subresource(rt, r->subresource);
 
-		/* Only status (and a namespace's finalize) are served so far;
-		 * the others are not found, as for a resource without them. */
+		/* Only status, scale (and a namespace's finalize) are served so
+		 * far; the others are not found, as for a resource without them. */
 		if (!sub || !named ||
 		    (strcmp(r->subresource, "status") != 0 &&
+		     strcmp(r->subresource, "scale") != 0 &&
 		     strcmp(r->subresource, "finalize") != 0)) {
 			response_send_not_found(req);
 			return;

@@ -87,6 +87,13 @@ void rest_invalid_options(struct rest_call *call, const char *options, const cha
 /* The selector part of a list: false when it answered 400. */
 bool rest_add_selectors(struct rest_call *call, struct store_list_options *opts);
 
+/* The scale subresource (rest_scale.c). */
+bool rest_is_scale(const struct rest_call *call);
+/* The autoscaling/v1 Scale view of a stored parent (a new reference). */
+json_t *rest_scale_of(struct rest_call *call, json_t *obj);
+/* The parent with the Scale's spec.replicas; NULL with call->err set when the Scale is invalid. */
+json_t *rest_scale_apply(struct rest_call *call, json_t *current, json_t *scale);
+
 void rest_create(struct rest_call *call);
 void rest_update(struct rest_call *call);
 void rest_patch(struct rest_call *call);

@@ -114,6 +114,24 @@ static void set_error(struct rest_call *call, int code, const char *reason, cons
 	call->err = (struct rest_error){code, reason, message, details};
 }
 
+/* The kind of the bodies this call reads: the resource's, or Scale for /scale. */
+static const char *body_kind(struct rest_call *call)
+{
+	return rest_is_scale(call) ? "Scale" : call->rt->kind;
+}
+
+static const char *body_api_version(struct rest_call *call)
+{
+	return rest_is_scale(call) ? "autoscaling/v1" : rest_api_version(call);
+}
+
+static const struct catalog_type *body_type(struct rest_call *call)
+{
+	return rest_is_scale(call)
+		   ? catalog_kind("autoscaling", "v1", "Scale")
+		   : catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
+}
+
 /* Now plus offset_seconds, as metav1.Time writes it. */
 static void now_rfc3339(char out[TIMESTAMP_RFC3339_SIZE], int64_t offset_seconds)
 {
@@ -335,6 +353,21 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 
 	if (conflicts(call))
 		return ACT_ERROR;
+	if (rest_is_scale(call)) {
+		/* The Scale's replicas go into the object, then on as its own update. */
+		json_t *scale = call->body, *full = rest_scale_apply(call, current, scale);
+		enum action act;
+
+		if (!full)
+			return ACT_ERROR;
+		call->body = full;
+		call->subresource = "";
+		act = update_transform(call, current, next);
+		call->subresource = "scale";
+		call->body = scale;
+		json_decref(full);
+		return act;
+	}
 	if (strcmp(call->subresource, "status") == 0) {
 		/* Only the status moves; metadata and spec stay as stored. */
 		obj = json_deep_copy(current);
@@ -441,7 +474,7 @@ static size_t drop_unknown_fields(struct rest_call *call, json_t *obj,
 	struct unknown_fields u = {call->req, fv == PATCH_FIELD_VALIDATION_STRICT ? list : NULL, 0};
 
 	catalog_prune_unknown(
-	    catalog_kind(call->rt->group, call->rt->version, call->rt->kind), obj,
+	    body_type(call), obj,
 	    fv == PATCH_FIELD_VALIDATION_IGNORE ? ignore_path : unknown_field_found, &u);
 	return u.count;
 }
@@ -500,7 +533,8 @@ static bool strict_findings(struct rest_call *call, json_t *obj, bool json_body)
 		    arena_printf(&req->arena,
 				 "%s in version \"%s\" cannot be handled as a %s: strict "
 				 "decoding error: %s",
-				 call->rt->kind, call->rt->version, call->rt->kind, all.data));
+				 body_kind(call), rest_is_scale(call) ? "v1" : call->rt->version,
+				 body_kind(call), all.data));
 		buf_free(&all);
 		return false;
 	}
@@ -541,7 +575,7 @@ static json_t *read_object(struct rest_call *call)
 {
 	struct request *req = call->req;
 	const char *type = request_header(req, "Content-Type");
-	const char *api_version = rest_api_version(call);
+	const char *api_version = body_api_version(call);
 	json_error_t jerr;
 	json_t *obj, *meta;
 	const char *kind, *version, *ns;
@@ -597,14 +631,14 @@ static json_t *read_object(struct rest_call *call)
 	kind = json_string_value(json_object_get(obj, "kind"));
 	version = json_string_value(json_object_get(obj, "apiVersion"));
 	if (!kind || !*kind) {
-		kind = call->rt->kind;
+		kind = body_kind(call);
 		json_object_set_new(obj, "kind", json_string(kind));
 	}
 	if (!version || !*version) {
 		version = api_version;
 		json_object_set_new(obj, "apiVersion", json_string(version));
 	}
-	if (strcmp(kind, call->rt->kind) != 0 || strcmp(version, api_version) != 0) {
+	if (strcmp(kind, body_kind(call)) != 0 || strcmp(version, api_version) != 0) {
 		response_send_status(
 		    req, 400, "BadRequest",
 		    arena_printf(&req->arena,
@@ -706,7 +740,7 @@ void rest_patch(struct rest_call *call)
 		call->patch_type = "merge";
 	} else if (len == strlen("application/strategic-merge-patch+json") &&
 		   strncasecmp(type, "application/strategic-merge-patch+json", len) == 0 &&
-		   strategic_patch_root_type(rest_api_version(call), call->rt->kind)) {
+		   strategic_patch_root_type(body_api_version(call), body_kind(call))) {
 		call->patch_type = "strategic";
 	} else {
 		/* Server-side apply (application/apply-patch+yaml) is not built yet. */
@@ -1099,17 +1133,20 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 	const char *rv, *cur_rv, *name;
 	const char *body = req->body.data ? req->body.data : "";
 	enum action act;
+	/* A patch to /scale applies to the Scale view of the object. */
+	json_t *base = rest_is_scale(call) ? rest_scale_of(call, current) : json_incref(current);
 
 	if (strcmp(call->patch_type, "json") == 0)
 		patched =
-		    json_patch_apply(a, current, body, req->body.len, call->field_validation, &pr);
+		    json_patch_apply(a, base, body, req->body.len, call->field_validation, &pr);
 	else if (strcmp(call->patch_type, "strategic") == 0)
 		patched = strategic_merge_patch_apply(
-		    a, current, strategic_patch_root_type(rest_api_version(call), call->rt->kind),
+		    a, base, strategic_patch_root_type(body_api_version(call), body_kind(call)),
 		    body, req->body.len, call->field_validation, &pr);
 	else
-		patched = json_merge_patch_apply(a, current, body, req->body.len,
+		patched = json_merge_patch_apply(a, base, body, req->body.len,
 						 call->field_validation, &pr);
+	json_decref(base);
 	if (!patched) {
 		if (pr.detail && LOG_V(2))
 			log_info("patch of %s %s/%s: %s", call->rt->resource, call->key.namespace,

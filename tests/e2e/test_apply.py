@@ -23,8 +23,9 @@ def deployment(image="nginx:1", env="1", ports=(80, 8080), labels=None):
                                       {"name": "side", "image": "busybox"}]}}}}
 
 
-class ApplyTest(ServerTest):
-    ns = "smp"
+class KubectlCase(ServerTest):
+    """kubectl helpers for the test classes below (no tests of its own)."""
+    ns = "default"
 
     @classmethod
     def setUpClass(cls):
@@ -56,6 +57,10 @@ class ApplyTest(ServerTest):
     def container(self, name="c"):
         spec = self.get("deployment", "x")["spec"]["template"]["spec"]
         return {c["name"]: c for c in spec["containers"]}[name]
+
+
+class ApplyTest(KubectlCase):
+    ns = "smp"
 
     def test_apply_workflow(self):
         self.ok("create", "-f", "-", ns=False, stdin=json.dumps(
@@ -134,3 +139,86 @@ class ApplyTest(ServerTest):
         names = [i["metadata"]["name"] for i in
                  json.loads(self.ok("get", "cm", "-n", "smp-prune", "-l", "app=p", "-o", "json", ns=False))["items"]]
         self.assertEqual(names, ["one"])
+
+
+class ScaleTest(KubectlCase):
+    """The scale subresource (autoscaling/v1 Scale) through kubectl scale and
+    raw requests, for each kind that has one."""
+    ns = "scale"
+
+    def setUp(self):
+        if self.kubectl("get", "ns", self.ns, ns=False).returncode != 0:
+            self.ok("create", "ns", self.ns, ns=False)
+
+    def test_kubectl_scale_each_kind(self):
+        labels = {"app": "s"}
+        template = {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+        objs = [
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+             "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": template}},
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "rs"},
+             "spec": {"replicas": 1, "selector": {"matchLabels": labels, "matchExpressions": [
+                 {"key": "tier", "operator": "NotIn", "values": ["b", "a"]}, {"key": "env", "operator": "Exists"}]},
+                 "template": template}},
+            {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "ss"},
+             "spec": {"replicas": 1, "serviceName": "ss", "selector": {"matchLabels": labels},
+                      "template": template}},
+            {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc"},
+             "spec": {"replicas": 1, "selector": {"app": "s", "b": "2"}, "template": template}},
+        ]
+        selectors = {"d": "app=s", "rs": "app=s,env,tier notin (a,b)", "ss": "app=s", "rc": "app=s,b=2"}
+        paths = {"d": "/apis/apps/v1/namespaces/scale/deployments/d",
+                 "rs": "/apis/apps/v1/namespaces/scale/replicasets/rs",
+                 "ss": "/apis/apps/v1/namespaces/scale/statefulsets/ss",
+                 "rc": "/api/v1/namespaces/scale/replicationcontrollers/rc"}
+        for obj in objs:
+            self.ok("apply", "-f", self.write("scale-%s.json" % obj["metadata"]["name"], obj))
+        for obj in objs:
+            name, kind = obj["metadata"]["name"], obj["kind"].lower()
+            self.assertIn("scaled", self.ok("scale", kind, name, "--replicas=3"))
+            self.assertEqual(self.get(kind, name)["spec"]["replicas"], 3)
+            status, scale = self.server.get_json(paths[name] + "/scale")
+            self.assertEqual(status, 200)
+            parent = self.get(kind, name)
+            self.assertEqual(scale, {
+                "kind": "Scale", "apiVersion": "autoscaling/v1",
+                "metadata": {k: parent["metadata"][k] for k in
+                             ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")},
+                "spec": {"replicas": 3}, "status": {"replicas": 0, "selector": selectors[name]}})
+        # Scaling changes the spec, so the generation moves; to zero, spec.replicas is omitted.
+        self.assertEqual(self.get("deployment", "d")["metadata"]["generation"], 2)
+        self.ok("scale", "deployment", "d", "--replicas=0")
+        self.assertEqual(self.server.get_json(paths["d"] + "/scale")[1]["spec"], {})
+        # kubectl's precondition and the server's resourceVersion precondition.
+        r = self.kubectl("scale", "deployment", "d", "--replicas=2", "--current-replicas=5")
+        self.assertNotEqual(r.returncode, 0)
+        status, headers, out = self.server.request(
+            "PUT", paths["d"] + "/scale", body=json.dumps({
+                "apiVersion": "autoscaling/v1", "kind": "Scale",
+                "metadata": {"name": "d", "namespace": "scale", "resourceVersion": "1"}, "spec": {"replicas": 2}}),
+            headers={"Content-Type": "application/json"})
+        self.assertEqual((status, json.loads(out)["reason"]), (409, "Conflict"))
+        status, headers, out = self.server.request(
+            "PUT", paths["d"] + "/scale", body=json.dumps({
+                "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "d"}, "spec": {"replicas": -1}}),
+            headers={"Content-Type": "application/json"})
+        err = json.loads(out)
+        self.assertEqual((status, err["message"]), (422, 'Scale.autoscaling "d" is invalid: spec.replicas: '
+                                                         'Invalid value: -1: must be greater than or equal to 0'))
+        self.assertEqual(err["details"]["causes"], [{"reason": "FieldValueInvalid", "field": "spec.replicas",
+                                                     "message": "Invalid value: -1: must be greater than or equal to 0"}])
+        for ctype, body in (("application/merge-patch+json", '{"spec":{"replicas":5}}'),
+                            ("application/strategic-merge-patch+json", '{"spec":{"replicas":6}}'),
+                            ("application/json-patch+json", '[{"op":"replace","path":"/spec/replicas","value":7}]')):
+            status, _, out = self.server.request("PATCH", paths["rc"] + "/scale", body=body,
+                                                 headers={"Content-Type": ctype})
+            self.assertEqual(status, 200, out)
+            self.assertEqual(json.loads(out)["kind"], "Scale")
+        self.assertEqual(self.get("rc", "rc")["spec"]["replicas"], 7)
+        # A body of the wrong kind, and a resource without the subresource.
+        status, _, out = self.server.request(
+            "PUT", paths["d"] + "/scale", body=json.dumps({"apiVersion": "apps/v1", "kind": "Deployment",
+                                                          "metadata": {"name": "d"}}),
+            headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400)
+        self.assertEqual(self.server.get_json("/apis/apps/v1/namespaces/scale/daemonsets/x/scale")[0], 404)
