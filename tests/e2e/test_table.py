@@ -79,9 +79,19 @@ class TableTest(ServerTest):
         self.assertEqual((p["kind"], p["apiVersion"]), ("PartialObjectMetadataList", "meta.k8s.io/v1"))
         self.assertEqual(sorted(i["metadata"]["name"] for i in p["items"]), ["empty", "two-keys"])
         self.assertNotIn("data", p["items"][0])
-        status, _, err = self.get("/api/v1/namespaces/tables/configmaps", "application/vnd.kubernetes.protobuf")
-        self.assertEqual((status, err["reason"], err["code"]), (406, "NotAcceptable", 406))
-        status, _, ok = self.get("/api/v1/namespaces/tables/configmaps", "application/vnd.kubernetes.protobuf,*/*")
+        # Protobuf is served for plain objects and lists; not for Tables, nor HTML.
+        status, headers, out = self.server.request("GET", "/api/v1/namespaces/tables/configmaps",
+                                                   headers={"Accept": "application/vnd.kubernetes.protobuf"})
+        self.assertEqual((status, headers["Content-Type"], out[:4]),
+                         (200, "application/vnd.kubernetes.protobuf", b"k8s\0"))
+        self.assertIn(b"ConfigMapList", out)
+        for accept in ("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io", "text/html"):
+            status, _, err = self.get("/api/v1/namespaces/tables/configmaps", accept)
+            self.assertEqual((status, err["reason"], err["code"]), (406, "NotAcceptable", 406))
+            self.assertEqual(err["message"], "only the following media types are accepted: application/json, "
+                                             "application/yaml, application/vnd.kubernetes.protobuf")
+        status, _, ok = self.get("/api/v1/namespaces/tables/configmaps",
+                                 "application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,*/*")
         self.assertEqual((status, ok["kind"]), (200, "ConfigMapList"))
 
     def test_kubectl_get_prints_the_server_columns(self):

@@ -312,7 +312,7 @@ class WritesTest(ServerTest):
         status, _, out = self.server.request("POST", base, body="x", headers={"Content-Type": "text/plain"})
         self.assertEqual((status, json.loads(out)["message"]),
                          (415, "the body of the request was in an unknown format - accepted media types include: "
-                               "application/json, application/yaml"))
+                               "application/json, application/yaml, application/vnd.kubernetes.protobuf"))
 
     def test_kind_and_api_version_default_from_the_url(self):
         status, cm = self.call("POST", "/api/v1/namespaces/default/configmaps",
