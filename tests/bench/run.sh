@@ -150,7 +150,7 @@ curl -sf --cacert "$tmp/pki/ca.crt" --cert "$tmp/pki/admin.crt" --key "$tmp/pki/
 echo "[]" >"$tmp/watch10k.json"
 if [ "$quick" != 1 ]; then
 	/usr/bin/python3 tests/bench/watch.py pgkube "https://127.0.0.1:$port" --pki "$tmp/pki" \
-		--watchers 10000 --writes 3 \
+		--watchers 10000 --writes 2 \
 		--rss-pids "$(pgrep -P "$server_pid" | paste -sd,)" --out "$tmp/watch10k.json"
 fi
 /usr/bin/python3 tests/bench/watch.py pgkube "https://127.0.0.1:$port" "https://127.0.0.1:$port2" \
@@ -177,12 +177,12 @@ json.dump(res, open(out, "w"), indent=2)
 PY
 
 # The protobuf codec next to the JSON path (jansson), on the same objects.
-codec_seconds=1
-[ "$quick" = 1 ] && codec_seconds=0.2
-bin/pgkube-codecbench --seconds "$codec_seconds"
-/usr/bin/python3 - "$results" "$(bin/pgkube-codecbench --seconds "$codec_seconds" --json)" <<'PY'
+codec_seconds=0.5
+[ "$quick" = 1 ] && codec_seconds=0.1
+bin/pgkube-codecbench --seconds "$codec_seconds" --json "$tmp/codec.json"
+/usr/bin/python3 - "$results" "$tmp/codec.json" <<'PY'
 import json, sys
-out, codec = sys.argv[1], json.loads(sys.argv[2])
+out, codec = sys.argv[1], json.load(open(sys.argv[2]))
 res = json.load(open(out))
 res["codec"] = codec
 json.dump(res, open(out, "w"), indent=2)

@@ -2,7 +2,7 @@
  * pgkube-codecbench - throughput of the protobuf codec (shared/proto_json.c)
  * next to the JSON path (jansson) on the same objects, in one run.
  *
- *   pgkube-codecbench [--seconds S] [--json]
+ *   pgkube-codecbench [--seconds S] [--json FILE]
  *
  * For each sample object (a realistic Pod of about 2.7 KiB of JSON, a Deployment, a
  * 1 KiB ConfigMap) it measures, each for S seconds (default 1):
@@ -11,8 +11,8 @@
  *   proto decode  proto_json_decode of the protobuf bytes
  *   proto encode  proto_json_encode of the parsed object
  * and prints MB/s of the bytes consumed or produced, and objects/s, with
- * proto/json ratios per direction. Every figure comes from the same process
- * and the same objects, so machine noise affects both sides alike.
+ * proto/json ratios per direction; --json also writes the figures to FILE. Every figure comes from
+ * the same process and the same objects, so machine noise affects both sides alike.
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -161,7 +161,7 @@ static double run(struct sample *s, enum op op, double seconds, size_t *bytes)
 int main(int argc, char **argv)
 {
 	double seconds = 1;
-	bool as_json = false;
+	FILE *json_out = NULL;
 	char err[256];
 	struct buf cm = {0};
 	struct sample samples[3] = {
@@ -176,10 +176,14 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
 			seconds = atof(argv[++i]);
-		else if (strcmp(argv[i], "--json") == 0)
-			as_json = true;
-		else {
-			fprintf(stderr, "usage: %s [--seconds S] [--json]\n", argv[0]);
+		else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
+			json_out = fopen(argv[++i], "w");
+			if (!json_out) {
+				perror(argv[i]);
+				return 1;
+			}
+		} else {
+			fprintf(stderr, "usage: %s [--seconds S] [--json FILE]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -199,10 +203,9 @@ int main(int argc, char **argv)
 	texts[0] = pod_json;
 	texts[1] = deployment_json;
 	texts[2] = cm.data;
-	if (as_json)
-		printf("[");
-	else
-		printf("%-11s %-12s %10s %10s\n", "object", "operation", "objects/s", "MB/s");
+	if (json_out)
+		fprintf(json_out, "[");
+	printf("%-11s %-12s %10s %10s\n", "object", "operation", "objects/s", "MB/s");
 	for (int i = 0; i < 3; i++) {
 		struct sample *s = &samples[i];
 		double rate[4];
@@ -219,13 +222,14 @@ int main(int argc, char **argv)
 		proto_json_encode(s->type, s->parsed, &s->proto);
 		for (int op = 0; op < 4; op++)
 			rate[op] = run(s, (enum op)op, seconds, &bytes[op]);
-		if (as_json) {
-			printf("%s{\"object\":\"%s\",\"json_bytes\":%zu,\"proto_bytes\":%zu,"
-			       "\"json_decode_per_s\":%.0f,\"json_encode_per_s\":%.0f,"
-			       "\"proto_decode_per_s\":%.0f,\"proto_encode_per_s\":%.0f}",
-			       i ? "," : "", s->name, s->json_len, s->proto.len, rate[0], rate[1],
-			       rate[2], rate[3]);
-		} else {
+		if (json_out)
+			fprintf(json_out,
+				"%s{\"object\":\"%s\",\"json_bytes\":%zu,\"proto_bytes\":%zu,"
+				"\"json_decode_per_s\":%.0f,\"json_encode_per_s\":%.0f,"
+				"\"proto_decode_per_s\":%.0f,\"proto_encode_per_s\":%.0f}",
+				i ? "," : "", s->name, s->json_len, s->proto.len, rate[0], rate[1],
+				rate[2], rate[3]);
+		{
 			static const char *names[] = {"json decode", "json encode", "proto decode",
 						      "proto encode"};
 
@@ -243,8 +247,10 @@ int main(int argc, char **argv)
 		free(s->json);
 		buf_free(&s->proto);
 	}
-	if (as_json)
-		printf("]\n");
+	if (json_out) {
+		fprintf(json_out, "]\n");
+		fclose(json_out);
+	}
 	buf_free(&cm);
 	return 0;
 }
