@@ -27,6 +27,7 @@
 #include "shared/timestamp.h"
 #include "shared/log.h"
 #include "shared/uuid.h"
+#include "shared/validation.h"
 #include "shared/yaml_json.h"
 #include "worker/rest_internal.h"
 #include "worker/worker.h"
@@ -130,6 +131,33 @@ static const struct catalog_type *body_type(struct rest_call *call)
 	return rest_is_scale(call)
 		   ? catalog_kind("autoscaling", "v1", "Scale")
 		   : catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
+}
+
+/*
+ * The kind's validation (shared/validation.c) of the object a write would
+ * store, against the stored one on update (NULL on create): true when
+ * valid; otherwise the 422 Invalid with every cause is set as the call's
+ * error.
+ */
+static bool object_valid(struct rest_call *call, json_t *obj, json_t *old)
+{
+	struct validation_errors errs = {0};
+	const char *name =
+	    json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
+	bool ok = validation_check(call->rt->group, call->rt->version, call->rt->kind, obj, old,
+				   &errs) == 0;
+
+	if (!ok) {
+		char *msg = validation_status_message(&errs, call->rt->group, call->rt->kind,
+						      name ? name : "");
+
+		set_error(call, 422, "Invalid", arena_strdup(&call->req->arena, msg),
+			  validation_status_details(&errs, call->rt->group, call->rt->kind,
+						    name ? name : ""));
+		free(msg);
+	}
+	validation_errors_free(&errs);
+	return ok;
 }
 
 /* Now plus offset_seconds, as metav1.Time writes it. */
@@ -424,6 +452,11 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 	}
 	json_object_set(meta_of(obj), "resourceVersion",
 			json_object_get(cur_meta, "resourceVersion"));
+	/* The status subresource has validators of its own, not built yet. */
+	if (strcmp(call->subresource, "status") != 0 && !object_valid(call, obj, current)) {
+		json_decref(obj);
+		return ACT_ERROR;
+	}
 	if (json_equal(obj, current)) {
 		json_decref(obj);
 		return ACT_UNCHANGED;
@@ -774,24 +807,6 @@ void rest_patch(struct rest_call *call)
 
 /* ---- create ---- */
 
-static bool valid_dns_subdomain(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (!len || len > 253)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-
-		if (!alnum && c != '-' && c != '.')
-			return false;
-		if ((i == 0 || i == len - 1) && !alnum)
-			return false;
-	}
-	return true;
-}
-
 static void created(void *ctx, const struct store_result *res)
 {
 	struct rest_call *call = ctx;
@@ -805,7 +820,13 @@ static void created(void *ctx, const struct store_result *res)
 static void create_write(struct rest_call *call)
 {
 	struct arena *a = &call->req->arena;
-	char *json = json_dumps(call->body, JSON_COMPACT);
+	char *json;
+
+	if (!object_valid(call, call->body, NULL)) {
+		finish_error(call, NULL);
+		return;
+	}
+	json = json_dumps(call->body, JSON_COMPACT);
 	const char *uid =
 	    arena_strdup(a, json_string_value(json_object_get(meta_of(call->body), "uid")));
 	const char *text = arena_strdup(a, json);
@@ -920,20 +941,6 @@ void rest_create(struct rest_call *call)
 	if (!name || !*name) {
 		rest_invalid(call, "", "metadata.name",
 			     "Required value: name or generateName is required");
-		json_decref(obj);
-		return;
-	}
-	if (!valid_dns_subdomain(name)) {
-		rest_invalid(
-		    call, call->key.name, "metadata.name",
-		    arena_printf(
-			&req->arena,
-			"Invalid value: \"%s\": a lowercase RFC 1123 subdomain must "
-			"consist of lower case alphanumeric characters, '-' or '.', and "
-			"must start and end with an alphanumeric character (e.g. "
-			"'example.com', regex used for validation is "
-			"'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-			name));
 		json_decref(obj);
 		return;
 	}

@@ -152,19 +152,22 @@ class ScaleTest(KubectlCase):
 
     def test_kubectl_scale_each_kind(self):
         labels = {"app": "s"}
-        template = {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+
+        def template(**more):
+            return {"metadata": {"labels": dict(labels, **more)},
+                    "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
         objs = [
             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
-             "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": template}},
+             "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": template()}},
             {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "rs"},
              "spec": {"replicas": 1, "selector": {"matchLabels": labels, "matchExpressions": [
                  {"key": "tier", "operator": "NotIn", "values": ["b", "a"]}, {"key": "env", "operator": "Exists"}]},
-                 "template": template}},
+                 "template": template(env="prod", tier="c")}},
             {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "ss"},
              "spec": {"replicas": 1, "serviceName": "ss", "selector": {"matchLabels": labels},
-                      "template": template}},
+                      "template": template()}},
             {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc"},
-             "spec": {"replicas": 1, "selector": {"app": "s", "b": "2"}, "template": template}},
+             "spec": {"replicas": 1, "selector": {"app": "s", "b": "2"}, "template": template(b="2")}},
         ]
         selectors = {"d": "app=s", "rs": "app=s,env,tier notin (a,b)", "ss": "app=s", "rc": "app=s,b=2"}
         paths = {"d": "/apis/apps/v1/namespaces/scale/deployments/d",

@@ -394,6 +394,39 @@ class WritesTest(ServerTest):
                                                    headers={"Content-Type": "application/merge-patch+json"})
         self.assertEqual((status, json.loads(out)["message"]), (422, 'strict decoding error: unknown field "spec.zzz"'))
 
+    def test_validation_answers_422_with_every_cause(self):
+        base = "/apis/apps/v1/namespaces/default/deployments"
+        bad = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "invalid-web"},
+               "spec": {"selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "other"}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx"},
+                                                             {"name": "c", "image": "nginx"}]}}}}
+        status, err = self.call("POST", base, bad)
+        self.assertEqual((status, err["reason"], err["code"]), (422, "Invalid", 422))
+        self.assertEqual(err["details"]["causes"], [
+            {"reason": "FieldValueInvalid", "field": "spec.template.metadata.labels",
+             "message": 'Invalid value: map[string]string{"app":"other"}: `selector` does not match template '
+                        '`labels`'},
+            {"reason": "FieldValueDuplicate", "field": "spec.template.spec.containers[1].name",
+             "message": 'Duplicate value: "c"'}])
+        self.assertTrue(err["message"].startswith('Deployment.apps "invalid-web" is invalid: ['), err["message"])
+        self.assertEqual(self.call("GET", base + "/invalid-web")[0], 404)
+        # A valid object, then an update that breaks it: refused, the stored object unchanged.
+        bad["spec"]["template"]["metadata"]["labels"] = {"app": "web"}
+        bad["spec"]["template"]["spec"]["containers"].pop()
+        status, created = self.call("POST", base, bad)
+        self.assertEqual(status, 201)
+        status, err = self.patch(base + "/invalid-web", json.dumps({"spec": {"selector": {"matchLabels": {"app": "x"}}}}),
+                                 "application/merge-patch+json")
+        self.assertEqual(status, 422)
+        self.assertIn("spec.selector: Invalid value:", err["message"])
+        self.assertIn("field is immutable", err["message"])
+        self.assertEqual(self.call("GET", base + "/invalid-web")[1]["metadata"]["resourceVersion"],
+                         created["metadata"]["resourceVersion"])
+        status, err = self.call("POST", "/api/v1/namespaces/default/configmaps",
+                                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name"}})
+        self.assertEqual((status, err["details"]["causes"][0]["field"]), (422, "metadata.name"))
+
     def test_racing_patches_lose_no_update(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("patched-race"))[0], 201)
