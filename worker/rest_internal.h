@@ -51,6 +51,10 @@ struct rest_call {
 	/* patch */
 	const char *patch_type; /* "json", "merge"; NULL = not a patch */
 	int field_validation;	/* enum patch_field_validation */
+	/* managedFields: who writes, and through which subresource ("scale"
+	 * while a Scale update runs as an update of the object) */
+	const char *field_manager;
+	const char *managed_subresource;
 	/* read-modify-write */
 	int attempts;
 	int64_t current_rv;

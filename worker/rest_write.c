@@ -20,6 +20,7 @@
 
 #include "shared/catalog.h"
 #include "shared/json_patch.h"
+#include "shared/managed_fields.h"
 #include "shared/patch_read.h"
 #include "shared/proto_json.h"
 #include "shared/protobuf.h"
@@ -158,6 +159,68 @@ static bool object_valid(struct rest_call *call, json_t *obj, json_t *old)
 	}
 	validation_errors_free(&errs);
 	return ok;
+}
+
+/* The kind's own type (a Scale update changes the whole object). */
+static const struct catalog_type *object_type(struct rest_call *call)
+{
+	return catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
+}
+
+/*
+ * ?fieldManager, checked as upstream's ValidateFieldManager (a 422 about
+ * the options), else the User-Agent's program name; false when it
+ * answered.
+ */
+static bool read_field_manager(struct rest_call *call, const char *options)
+{
+	struct request *req = call->req;
+	const char *manager = route_param(&req->route, "fieldManager");
+	char why[1024], name[512];
+
+	if (manager && *manager) {
+		if (managed_fields_check_manager(manager, why, sizeof(why))) {
+			rest_invalid_options(call, options, "fieldManager",
+					     strncmp(why, "Too long", 8) == 0 ? "FieldValueTooLong"
+									      : "FieldValueInvalid",
+					     arena_strdup(&req->arena, why));
+			return false;
+		}
+		call->field_manager = manager;
+		return true;
+	}
+	managed_fields_manager_from_user_agent(request_header(req, "User-Agent"), name,
+					       sizeof(name));
+	call->field_manager = arena_strdup(&req->arena, name);
+	return true;
+}
+
+static void now_rfc3339(char out[TIMESTAMP_RFC3339_SIZE], int64_t offset_seconds);
+
+/*
+ * Records in obj's managedFields what this write changes from live (NULL
+ * for a create), as upstream's field manager does on every create,
+ * update and non-apply patch. Upstream drops the managedFields of an
+ * object it cannot fit to its type, logging why; so does this.
+ */
+static void track_managed_fields(struct rest_call *call, json_t *live, json_t *obj)
+{
+	char now[TIMESTAMP_RFC3339_SIZE], err[512];
+	struct managed_update u = {
+	    object_type(call),
+	    call->field_manager ? call->field_manager : "",
+	    rest_api_version(call),
+	    call->managed_subresource ? call->managed_subresource : call->subresource,
+	    now,
+	    NULL,
+	};
+
+	now_rfc3339(now, 0);
+	if (managed_fields_update(&u, live, obj, err, sizeof(err)) < 0) {
+		log_info("managedFields of %s %s/%s: %s", call->rt->resource, call->key.namespace,
+			 call->key.name, err);
+		json_object_del(json_object_get(obj, "metadata"), "managedFields");
+	}
 }
 
 /* Now plus offset_seconds, as metav1.Time writes it. */
@@ -390,7 +453,9 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 			return ACT_ERROR;
 		call->body = full;
 		call->subresource = "";
+		call->managed_subresource = "scale";
 		act = update_transform(call, current, next);
+		call->managed_subresource = NULL;
 		call->subresource = "scale";
 		call->body = scale;
 		json_decref(full);
@@ -450,6 +515,7 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 				json_object_del(obj, "spec");
 		}
 	}
+	track_managed_fields(call, current, obj);
 	json_object_set(meta_of(obj), "resourceVersion",
 			json_object_get(cur_meta, "resourceVersion"));
 	/* The status subresource has validators of its own, not built yet. */
@@ -709,7 +775,8 @@ void rest_update(struct rest_call *call)
 	const char *name, *rv;
 	char *end;
 
-	if (!rest_parse_dry_run(call, "UpdateOptions") || !(obj = read_object(call)))
+	if (!rest_parse_dry_run(call, "UpdateOptions") ||
+	    !read_field_manager(call, "UpdateOptions") || !(obj = read_object(call)))
 		return;
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
@@ -761,7 +828,7 @@ void rest_patch(struct rest_call *call)
 	const char *validation = route_param(&req->route, "fieldValidation");
 	size_t len;
 
-	if (!rest_parse_dry_run(call, "PatchOptions"))
+	if (!rest_parse_dry_run(call, "PatchOptions") || !read_field_manager(call, "PatchOptions"))
 		return;
 	type = type ? type : "";
 	len = strcspn(type, "; ");
@@ -784,6 +851,11 @@ void rest_patch(struct rest_call *call)
 				 "media types include: application/json-patch+json, "
 				 "application/merge-patch+json, "
 				 "application/strategic-merge-patch+json"));
+		return;
+	}
+	if (route_param(&req->route, "force")) {
+		rest_invalid_options(call, "PatchOptions", "force", "FieldValueForbidden",
+				     "Forbidden: may not be specified for non-apply patch");
 		return;
 	}
 	if (!validation || !*validation || strcmp(validation, "Warn") == 0) {
@@ -920,7 +992,8 @@ void rest_create(struct rest_call *call)
 	const char *name, *generate;
 	char uid[UUID_STRING_LEN], now[TIMESTAMP_RFC3339_SIZE];
 
-	if (!rest_parse_dry_run(call, "CreateOptions") || !(obj = read_object(call)))
+	if (!rest_parse_dry_run(call, "CreateOptions") ||
+	    !read_field_manager(call, "CreateOptions") || !(obj = read_object(call)))
 		return;
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
@@ -952,6 +1025,7 @@ void rest_create(struct rest_call *call)
 		json_decref(obj);
 		return;
 	}
+	track_managed_fields(call, NULL, obj);
 	uuid_v4(uid);
 	now_rfc3339(now, 0);
 	json_object_set_new(meta, "uid", json_string(uid));

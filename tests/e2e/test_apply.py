@@ -225,3 +225,51 @@ class ScaleTest(KubectlCase):
             headers={"Content-Type": "application/json"})
         self.assertEqual(status, 400)
         self.assertEqual(self.server.get_json("/apis/apps/v1/namespaces/scale/daemonsets/x/scale")[0], 404)
+
+
+class ManagedFieldsTest(KubectlCase):
+    """metadata.managedFields on creates, updates and patches (operation
+    Update): the manager from kubectl's --field-manager defaults or the
+    User-Agent, the fields each write changed, ?fieldManager checks."""
+    ns = "default"
+
+    def managed(self, name):
+        cm = json.loads(self.ok("get", "cm", name, "-o", "json", "--show-managed-fields"))
+        return [(e["manager"], e["operation"], e["apiVersion"], e["fieldsType"], e["fieldsV1"])
+                for e in cm["metadata"]["managedFields"]]
+
+    def test_writes_record_their_managers(self):
+        cm = {"apiVersion": "v1", "kind": "ConfigMap",
+              "metadata": {"name": "mf", "labels": {"a": "1"}}, "data": {"k": "v", "j": "1"}}
+        self.ok("create", "-f", "-", stdin=json.dumps(cm))
+        created = {"f:data": {".": {}, "f:j": {}, "f:k": {}},
+                   "f:metadata": {"f:labels": {".": {}, "f:a": {}}}}
+        self.assertEqual(self.managed("mf"), [("kubectl-create", "Update", "v1", "FieldsV1", created)])
+        # A patch by another manager takes the field it changes.
+        self.ok("patch", "cm", "mf", "--type=merge", "-p", '{"data":{"k":"w"}}')
+        self.assertEqual(self.managed("mf"), [
+            ("kubectl-create", "Update", "v1", "FieldsV1",
+             {"f:data": {".": {}, "f:j": {}}, "f:metadata": {"f:labels": {".": {}, "f:a": {}}}}),
+            ("kubectl-patch", "Update", "v1", "FieldsV1", {"f:data": {"f:k": {}}})])
+        # A raw request: the User-Agent's program name is the manager.
+        status, _, out = self.server.request(
+            "PATCH", "/api/v1/namespaces/default/configmaps/mf", body=b'{"data":{"j":"2"}}',
+            headers={"Content-Type": "application/merge-patch+json", "User-Agent": "mytool/1.0 (x)"})
+        self.assertEqual(status, 200, out)
+        self.assertIn(("mytool", "Update", "v1", "FieldsV1", {"f:data": {"f:j": {}}}), self.managed("mf"))
+
+    def test_field_manager_is_checked(self):
+        path = "/api/v1/namespaces/default/configmaps?fieldManager=" + "a" * 129
+        status, _, out = self.server.request("POST", path, body=json.dumps(
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "mf-long"}}).encode(),
+            headers={"Content-Type": "application/json"})
+        body = json.loads(out)
+        self.assertEqual((status, body["reason"], body["message"]),
+                         (422, "Invalid", 'CreateOptions.meta.k8s.io "" is invalid: fieldManager: '
+                          "Too long: may not be more than 128 bytes"))
+        status, _, out = self.server.request(
+            "PATCH", "/api/v1/namespaces/default/configmaps/nothing?force=true", body=b"{}",
+            headers={"Content-Type": "application/merge-patch+json"})
+        self.assertEqual((status, json.loads(out)["message"]),
+                         (422, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be '
+                          "specified for non-apply patch"))

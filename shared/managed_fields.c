@@ -1,0 +1,574 @@
+/*
+ * managed_fields.c - metadata.managedFields on updates (see
+ * managed_fields.h).
+ *
+ * Upstream's field manager is a chain of wrappers; the ones that decide
+ * what an update records are followed here in order: take the request's
+ * managedFields or the live object's (decodeLiveOrNew), skip objects that
+ * have none (skipNonApplied), compare the two objects as Go would write
+ * them, give the changes to a fresh "current operation" and take them
+ * from everybody else (structured-merge-diff's Updater.Update with force),
+ * drop the metadata fields nobody owns (stripMeta), and fold the current
+ * operation into the manager's entry with the time of now
+ * (managedFieldsUpdater).
+ */
+#include "managed_fields.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/unicode_class.h"
+
+static char *dup_or_null(const char *s)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = strdup(s);
+	if (!p)
+		abort();
+	return p;
+}
+
+static void entry_free(struct managed_entry *e)
+{
+	free(e->manager);
+	free(e->operation);
+	free(e->api_version);
+	free(e->subresource);
+	free(e->time);
+	fieldset_free(e->set);
+}
+
+void managed_fields_free(struct managed_fields *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		entry_free(&m->e[i]);
+	free(m->e);
+	m->e = NULL;
+	m->n = 0;
+}
+
+static struct managed_entry *add_entry(struct managed_fields *m)
+{
+	m->e = realloc(m->e, (m->n + 1) * sizeof(*m->e));
+	if (!m->e)
+		abort();
+	memset(&m->e[m->n], 0, sizeof(m->e[m->n]));
+	return &m->e[m->n++];
+}
+
+static const char *str(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s ? s : "";
+}
+
+/* Whether two entries are one manager: Apply entries regardless of apiVersion. */
+static bool same_manager(const struct managed_entry *a, const char *manager, const char *operation,
+			 const char *api_version, const char *subresource)
+{
+	return strcmp(a->manager, manager) == 0 && strcmp(a->operation, operation) == 0 &&
+	       strcmp(a->subresource, subresource) == 0 &&
+	       (strcmp(operation, "Apply") == 0 || strcmp(a->api_version, api_version) == 0);
+}
+
+int managed_fields_decode(json_t *list, struct managed_fields *out, char *err, size_t err_len)
+{
+	size_t i;
+	json_t *item;
+
+	*out = (struct managed_fields){0};
+	if (!list || json_is_null(list))
+		return 0;
+	if (!json_is_array(list)) {
+		snprintf(err, err_len, "managedFields is not a list");
+		return -1;
+	}
+	json_array_foreach(list, i, item)
+	{
+		const char *op = str(item, "operation"), *type = str(item, "fieldsType");
+		struct managed_entry *e;
+		struct fieldset *set;
+		json_t *fields = json_object_get(item, "fieldsV1");
+
+		if (strcmp(op, "Apply") != 0 && strcmp(op, "Update") != 0) {
+			snprintf(err, err_len, "operation must be `Apply` or `Update`");
+			goto fail;
+		}
+		if (!*str(item, "apiVersion")) {
+			snprintf(err, err_len, "apiVersion must not be empty");
+			goto fail;
+		}
+		if (strcmp(type, "FieldsV1") != 0) {
+			if (*type)
+				snprintf(err, err_len,
+					 "invalid fieldsType \"%s\" in managed fields entry %zu",
+					 type, i);
+			else
+				snprintf(err, err_len,
+					 "missing fieldsType in managed fields entry %zu", i);
+			goto fail;
+		}
+		if (fields && !json_is_null(fields))
+			set = fieldset_from_json(fields, err, err_len);
+		else
+			set = fieldset_new();
+		if (!set)
+			goto fail;
+		/* One entry per manager: a repeated one replaces the earlier, as the map does. */
+		for (size_t k = 0; k < out->n; k++) {
+			if (same_manager(&out->e[k], str(item, "manager"), op,
+					 str(item, "apiVersion"), str(item, "subresource"))) {
+				entry_free(&out->e[k]);
+				out->e[k] = out->e[--out->n];
+				break;
+			}
+		}
+		e = add_entry(out);
+		e->manager = dup_or_null(str(item, "manager"));
+		e->operation = dup_or_null(op);
+		e->api_version = dup_or_null(str(item, "apiVersion"));
+		e->subresource = dup_or_null(str(item, "subresource"));
+		e->time = dup_or_null(json_string_value(json_object_get(item, "time")));
+		e->set = set;
+	}
+	return 0;
+fail:
+	managed_fields_free(out);
+	return -1;
+}
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct managed_entry *a = pa, *b = pb;
+	int c = strcmp(a->operation, b->operation);
+
+	if (c)
+		return c;
+	/* Time at second precision: the RFC 3339 texts order as the times. */
+	c = strcmp(a->time ? a->time : "", b->time ? b->time : "");
+	if (c)
+		return c;
+	c = strcmp(a->manager, b->manager);
+	if (c)
+		return c;
+	c = strcmp(a->api_version, b->api_version);
+	if (c)
+		return c;
+	return strcmp(a->subresource, b->subresource);
+}
+
+json_t *managed_fields_encode(const struct managed_fields *m)
+{
+	struct managed_entry *sorted;
+	json_t *list;
+
+	if (!m->n)
+		return NULL;
+	sorted = malloc(m->n * sizeof(*sorted));
+	if (!sorted)
+		abort();
+	memcpy(sorted, m->e, m->n * sizeof(*sorted));
+	qsort(sorted, m->n, sizeof(*sorted), entry_cmp);
+	list = json_array();
+	for (size_t i = 0; i < m->n; i++) {
+		const struct managed_entry *e = &sorted[i];
+		json_t *item = json_object();
+
+		/* ManagedFieldsEntry's field order; empty strings are omitted. */
+		if (*e->manager)
+			json_object_set_new(item, "manager", json_string(e->manager));
+		json_object_set_new(item, "operation", json_string(e->operation));
+		json_object_set_new(item, "apiVersion", json_string(e->api_version));
+		if (e->time)
+			json_object_set_new(item, "time", json_string(e->time));
+		json_object_set_new(item, "fieldsType", json_string("FieldsV1"));
+		json_object_set_new(item, "fieldsV1", fieldset_to_json(e->set));
+		if (*e->subresource)
+			json_object_set_new(item, "subresource", json_string(e->subresource));
+		json_array_append_new(list, item);
+	}
+	free(sorted);
+	return list;
+}
+
+/* ---- objects as Go writes them ---- */
+
+static void fill_zero(const struct catalog_type *t, json_t *obj, int depth);
+
+static void fill_value(const struct catalog_field *f, json_t *v, int depth)
+{
+	if (f->scalar != CATALOG_MESSAGE || f->type->special != CATALOG_PLAIN)
+		return;
+	if (f->repeated && json_is_array(v)) {
+		size_t i;
+		json_t *item;
+
+		json_array_foreach(v, i, item) fill_zero(f->type, item, depth + 1);
+	} else if (f->map && json_is_object(v)) {
+		const char *k;
+		json_t *item;
+
+		json_object_foreach(v, k, item) fill_zero(f->type, item, depth + 1);
+	} else if (!f->repeated && !f->map) {
+		fill_zero(f->type, v, depth + 1);
+	}
+}
+
+/* The zero value Go writes for an absent field, or NULL when it writes nothing. */
+static json_t *zero_of(const struct catalog_field *f, int depth)
+{
+	if (f->repeated || f->map)
+		return f->no_omit ? json_null() : NULL;
+	if (f->pointer)
+		return f->no_omit ? json_null() : NULL;
+	if (f->scalar != CATALOG_MESSAGE) {
+		if (!f->no_omit)
+			return NULL;
+		switch (f->scalar) {
+		case CATALOG_STRING:
+			return json_string("");
+		case CATALOG_BOOL:
+			return json_false();
+		case CATALOG_BYTES:
+			return json_null();
+		case CATALOG_DOUBLE:
+		case CATALOG_FLOAT:
+			return json_real(0);
+		default:
+			return json_integer(0);
+		}
+	}
+	/* A struct is written even with omitempty; its zero by its own rules. */
+	switch (f->type->special) {
+	case CATALOG_PLAIN: {
+		json_t *obj = json_object();
+
+		fill_zero(f->type, obj, depth + 1);
+		return obj;
+	}
+	case CATALOG_TIME:
+	case CATALOG_MICROTIME:
+	case CATALOG_RAW:
+		return json_null();
+	case CATALOG_QUANTITY:
+		return json_string("0");
+	case CATALOG_DURATION:
+		return json_string("0s");
+	case CATALOG_INTORSTRING:
+		return json_integer(0);
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Adds to obj the fields a Go struct of type t always writes (fields
+ * without omitempty, and structs, which omitempty never drops), as the
+ * object upstream's field manager compares has them.
+ */
+static void fill_zero(const struct catalog_type *t, json_t *obj, int depth)
+{
+	if (!json_is_object(obj) || depth > 64)
+		return;
+	for (size_t i = 0; i < t->num_fields; i++) {
+		const struct catalog_field *f = &t->fields[i];
+		json_t *v;
+
+		if (f->embedded) {
+			fill_zero(f->type, obj, depth + 1);
+			continue;
+		}
+		v = json_object_get(obj, f->name);
+		if (v) {
+			fill_value(f, v, depth);
+			continue;
+		}
+		v = zero_of(f, depth);
+		if (v)
+			json_object_set_new(obj, f->name, v);
+	}
+}
+
+/* A copy of obj without managedFields, with Go's zero fields. */
+static json_t *as_go_writes(const struct catalog_type *t, json_t *obj)
+{
+	json_t *c = obj ? json_deep_copy(obj) : json_object();
+
+	json_object_del(json_object_get(c, "metadata"), "managedFields");
+	if (t)
+		fill_zero(t, c, 0);
+	return c;
+}
+
+/* ---- the update ---- */
+
+static const char *const strip_paths[][2] = {
+    {"f:apiVersion", NULL},
+    {"f:kind", NULL},
+    {"f:metadata", NULL},
+    {"f:metadata", "f:name"},
+    {"f:metadata", "f:namespace"},
+    {"f:metadata", "f:creationTimestamp"},
+    {"f:metadata", "f:selfLink"},
+    {"f:metadata", "f:uid"},
+    {"f:metadata", "f:clusterName"},
+    {"f:metadata", "f:generation"},
+    {"f:metadata", "f:managedFields"},
+    {"f:metadata", "f:resourceVersion"},
+};
+
+/* s without what no manager may own (stripMeta); frees s. */
+static struct fieldset *strip_meta(struct fieldset *s)
+{
+	struct fieldset *strip = fieldset_new(), *out;
+
+	for (size_t i = 0; i < sizeof(strip_paths) / sizeof(strip_paths[0]); i++)
+		fieldset_insert(strip, strip_paths[i], strip_paths[i][1] ? 2 : 1);
+	out = fieldset_difference(s, strip);
+	fieldset_free(strip);
+	fieldset_free(s);
+	return out;
+}
+
+/* isResetManagedFields: [] or [{}] clears them. */
+static bool asks_reset(json_t *list)
+{
+	if (!json_is_array(list))
+		return false;
+	return json_array_size(list) == 0 ||
+	       (json_array_size(list) == 1 && json_is_object(json_array_get(list, 0)) &&
+		json_object_size(json_array_get(list, 0)) == 0);
+}
+
+/* decodeLiveOrNew. */
+static void managers_before(const struct managed_update *u, json_t *live, json_t *new_obj,
+			    struct managed_fields *m)
+{
+	json_t *live_list = json_object_get(json_object_get(live, "metadata"), "managedFields");
+	json_t *new_list = json_object_get(json_object_get(new_obj, "metadata"), "managedFields");
+	char err[256];
+
+	*m = (struct managed_fields){0};
+	if (!*u->subresource) {
+		if (asks_reset(new_list))
+			return;
+		if (managed_fields_decode(new_list, m, err, sizeof(err)) == 0 && m->n)
+			return;
+		managed_fields_free(m);
+	}
+	if (managed_fields_decode(live_list, m, err, sizeof(err)) < 0)
+		*m = (struct managed_fields){0};
+}
+
+static void set_managed_fields(json_t *obj, const struct managed_fields *m)
+{
+	json_t *meta = json_object_get(obj, "metadata");
+	json_t *list = managed_fields_encode(m);
+
+	if (!json_is_object(meta))
+		return;
+	if (list)
+		json_object_set_new(meta, "managedFields", list);
+	else
+		json_object_del(meta, "managedFields");
+}
+
+int managed_fields_update(const struct managed_update *u, json_t *live, json_t *new_obj, char *err,
+			  size_t err_len)
+{
+	struct managed_fields m;
+	struct fieldset *added, *modified, *removed, *changed, *current;
+	json_t *old_go, *new_go;
+	const char *uid =
+	    json_string_value(json_object_get(json_object_get(live, "metadata"), "uid"));
+	int rc;
+
+	managers_before(u, live, new_obj, &m);
+	if (!m.n && uid && *uid) {
+		/* skipNonApplied: an object nobody tracks stays untracked */
+		json_object_del(json_object_get(new_obj, "metadata"), "managedFields");
+		return 0;
+	}
+	old_go = as_go_writes(u->type, live);
+	new_go = as_go_writes(u->type, new_obj);
+	rc = fieldset_compare(u->type, old_go, new_go, &added, &modified, &removed, err, err_len);
+	json_decref(old_go);
+	json_decref(new_go);
+	if (rc < 0) {
+		managed_fields_free(&m);
+		return -1;
+	}
+	if (u->ignored) {
+		struct fieldset *sets[] = {added, modified, removed};
+
+		for (int k = 0; k < 3; k++) {
+			struct fieldset *f = fieldset_recursive_difference(sets[k], u->ignored);
+
+			fieldset_free(sets[k]);
+			sets[k] = f;
+		}
+		added = sets[0];
+		modified = sets[1];
+		removed = sets[2];
+	}
+	changed = fieldset_union(modified, added);
+	/* Everybody else loses what changed and what went. */
+	for (size_t i = 0; i < m.n;) {
+		struct fieldset *a = fieldset_difference(m.e[i].set, changed);
+		struct fieldset *b = fieldset_difference(a, removed);
+
+		fieldset_free(a);
+		fieldset_free(m.e[i].set);
+		m.e[i].set = b;
+		if (fieldset_empty(b)) {
+			entry_free(&m.e[i]);
+			memmove(&m.e[i], &m.e[i + 1], (m.n - i - 1) * sizeof(m.e[0]));
+			m.n--;
+			continue;
+		}
+		i++;
+	}
+	current = strip_meta(changed);
+	if (!fieldset_empty(current)) {
+		struct managed_entry *e = NULL;
+
+		for (size_t i = 0; i < m.n; i++)
+			if (same_manager(&m.e[i], u->manager, "Update", u->api_version,
+					 u->subresource))
+				e = &m.e[i];
+		if (e) {
+			struct fieldset *all = fieldset_union(current, e->set);
+
+			fieldset_free(e->set);
+			e->set = all;
+			free(e->time);
+		} else {
+			e = add_entry(&m);
+			e->manager = dup_or_null(u->manager);
+			e->operation = dup_or_null("Update");
+			e->api_version = dup_or_null(u->api_version);
+			e->subresource = dup_or_null(u->subresource);
+			e->set = fieldset_copy(current);
+		}
+		e->time = dup_or_null(u->now);
+	}
+	fieldset_free(current);
+	fieldset_free(added);
+	fieldset_free(modified);
+	fieldset_free(removed);
+	set_managed_fields(new_obj, &m);
+	managed_fields_free(&m);
+	return 0;
+}
+
+/* ---- the manager's name ---- */
+
+/* The next rune of s (Go's decoding: a bad byte is U+FFFD, one byte long). */
+static unsigned int next_rune(const unsigned char *s, size_t *len)
+{
+	unsigned int c = s[0];
+	size_t n = c < 0x80		? 1
+		   : (c & 0xe0) == 0xc0 ? 2
+		   : (c & 0xf0) == 0xe0 ? 3
+		   : (c & 0xf8) == 0xf0 ? 4
+					: 0;
+	unsigned int r = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
+
+	if (!n) {
+		*len = 1;
+		return 0xfffd;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*len = 1;
+			return 0xfffd;
+		}
+		r = (r << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 2 && r < 0x80) || (n == 3 && r < 0x800) ||
+	    (n == 4 && (r < 0x10000 || r > 0x10ffff)) || (r >= 0xd800 && r <= 0xdfff)) {
+		*len = 1;
+		return 0xfffd;
+	}
+	*len = n;
+	return r;
+}
+
+void managed_fields_manager_from_user_agent(const char *user_agent, char *out, size_t out_len)
+{
+	const unsigned char *p = (const unsigned char *)(user_agent ? user_agent : "");
+	size_t at = 0, end = strcspn((const char *)p, "/");
+
+	for (size_t i = 0; i < end;) {
+		size_t n;
+		unsigned int r = next_rune(p + i, &n);
+
+		if (i + n > end)
+			n = end - i;
+		if (unicode_is_print(r)) {
+			if (at >= 128)
+				break;
+			/* a bad byte is written as U+FFFD, as Go's WriteRune does */
+			if (r == 0xfffd && n == 1 && p[i] >= 0x80) {
+				if (at + 3 < out_len) {
+					memcpy(out + at, "\xef\xbf\xbd", 3);
+					at += 3;
+				}
+			} else if (at + n < out_len) {
+				memcpy(out + at, p + i, n);
+				at += n;
+			}
+		}
+		i += n;
+	}
+	out[at < out_len ? at : out_len - 1] = '\0';
+}
+
+const char *managed_fields_check_manager(const char *manager, char *out, size_t out_len)
+{
+	const unsigned char *p = (const unsigned char *)manager;
+
+	if (strlen(manager) > 128) {
+		snprintf(out, out_len, "Too long: may not be more than 128 bytes");
+		return out;
+	}
+	for (size_t i = 0; p[i];) {
+		size_t n;
+		unsigned int r = next_rune(p + i, &n);
+
+		if (!unicode_is_print(r)) {
+			char quoted[600];
+			size_t q = 0;
+
+			/* the value as Go's %q writes it, control bytes escaped */
+			for (size_t k = 0; p[k] && q + 5 < sizeof(quoted); k++) {
+				static const char esc[] = "abtnvfr";
+
+				if (p[k] >= 7 && p[k] <= 13) {
+					quoted[q++] = '\\';
+					quoted[q++] = esc[p[k] - 7];
+				} else if (p[k] < 0x20 || p[k] == 0x7f) {
+					q += (size_t)snprintf(quoted + q, sizeof(quoted) - q,
+							      "\\x%02x", p[k]);
+				} else {
+					if (p[k] == '"' || p[k] == '\\')
+						quoted[q++] = '\\';
+					quoted[q++] = (char)p[k];
+				}
+			}
+			quoted[q] = '\0';
+			snprintf(
+			    out, out_len,
+			    "Invalid value: \"%s\": invalid character U+%04X (at position %zu)",
+			    quoted, r, i);
+			return out;
+		}
+		i += n;
+	}
+	return NULL;
+}
