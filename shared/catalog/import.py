@@ -11,7 +11,8 @@ Kubernetes sources (facts only: names, numbers, markers):
       "Name ptr=f:T,... noomit=f,... inline=... skip=...".
 Files that share a package (core_v1_a-n, core_v1_o-z) are merged. The Go
 facts become field markers: "ptr" (a Go pointer) and "noomit" (a json tag
-without omitempty); "go" marks the fields of structs the Go facts cover.
+without omitempty); "go" marks the fields of structs the Go facts cover;
+"typemeta" marks the types that embed TypeMeta (kind and apiVersion).
 Proto field names that differ from the JSON names are renamed here.
 """
 import collections
@@ -103,6 +104,10 @@ def main():
                 facts[k] = v.split(",") if v else []
             ptr = {x.split(":")[0] for x in facts.get("ptr", [])}
             inline = set(facts.get("inline", []))
+            # TypeMeta has no proto field; its two JSON fields (kind,
+            # apiVersion) are a fact about the type, which OpenAPI needs.
+            if "TypeMeta" in inline and "typemeta" not in t["markers"]:
+                t["markers"].append("typemeta")
             noomit = set(facts.get("noomit", []))
             for f in t["fields"]:
                 jname = json_name(words[0], f[0])
