@@ -363,30 +363,53 @@ int catalog_load(char *err, size_t err_len)
 }
 
 /*
- * Where a group-version's kinds live: core is k8s.io.api.core, the two
- * groups served by other upstream servers have their own packages, and
- * every other group is k8s.io.api.<first label of the group>.
+ * Where each served group's kinds live (its +groupName and the package of
+ * its generated.proto). The group must match whole: "apps.example.com" is
+ * not apps, as upstream's scheme knows only the exact group-versions.
  */
+static const struct {
+	const char *group;
+	const char *package;
+} group_packages[] = {
+    {"", "k8s.io.api.core"},
+    {"admissionregistration.k8s.io", "k8s.io.api.admissionregistration"},
+    {"apiextensions.k8s.io", "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions"},
+    {"apiregistration.k8s.io", "k8s.io.kube_aggregator.pkg.apis.apiregistration"},
+    {"apps", "k8s.io.api.apps"},
+    {"authentication.k8s.io", "k8s.io.api.authentication"},
+    {"authorization.k8s.io", "k8s.io.api.authorization"},
+    {"autoscaling", "k8s.io.api.autoscaling"},
+    {"batch", "k8s.io.api.batch"},
+    {"certificates.k8s.io", "k8s.io.api.certificates"},
+    {"coordination.k8s.io", "k8s.io.api.coordination"},
+    {"discovery.k8s.io", "k8s.io.api.discovery"},
+    {"events.k8s.io", "k8s.io.api.events"},
+    {"flowcontrol.apiserver.k8s.io", "k8s.io.api.flowcontrol"},
+    {"meta.k8s.io", "k8s.io.apimachinery.pkg.apis.meta"},
+    {"networking.k8s.io", "k8s.io.api.networking"},
+    {"node.k8s.io", "k8s.io.api.node"},
+    {"policy", "k8s.io.api.policy"},
+    {"rbac.authorization.k8s.io", "k8s.io.api.rbac"},
+    {"scheduling.k8s.io", "k8s.io.api.scheduling"},
+    {"storage.k8s.io", "k8s.io.api.storage"},
+};
+
 const struct catalog_type *catalog_kind(const char *group, const char *version, const char *kind)
 {
 	char name[256];
 
-	if (!group[0])
-		snprintf(name, sizeof(name), "k8s.io.api.core.%s.%s", version, kind);
-	else if (strcmp(group, "apiextensions.k8s.io") == 0)
-		snprintf(name, sizeof(name),
-			 "k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.%s.%s", version,
-			 kind);
-	else if (strcmp(group, "apiregistration.k8s.io") == 0)
-		snprintf(name, sizeof(name),
-			 "k8s.io.kube_aggregator.pkg.apis.apiregistration.%s.%s", version, kind);
-	else if (strcmp(group, "meta.k8s.io") == 0)
-		snprintf(name, sizeof(name), "k8s.io.apimachinery.pkg.apis.meta.%s.%s", version,
-			 kind);
-	else
-		snprintf(name, sizeof(name), "k8s.io.api.%.*s.%s.%s", (int)strcspn(group, "."),
-			 group, version, kind);
-	return catalog_type(name);
+	/* A dot in either would reach into another package's types. */
+	if (strchr(version, '.') || strchr(kind, '.'))
+		return NULL;
+	for (size_t i = 0; i < sizeof(group_packages) / sizeof(group_packages[0]); i++) {
+		if (strcmp(group, group_packages[i].group) == 0) {
+			int n = snprintf(name, sizeof(name), "%s.%s.%s", group_packages[i].package,
+					 version, kind);
+
+			return n < (int)sizeof(name) ? catalog_type(name) : NULL;
+		}
+	}
+	return NULL;
 }
 
 const struct catalog_field *catalog_field_by_number(const struct catalog_type *t, int number)

@@ -19,6 +19,7 @@
 
 #include "shared/arena.h"
 #include "shared/go_duration.h"
+#include "shared/gojson.h"
 #include "shared/protobuf.h"
 #include "shared/timestamp.h"
 
@@ -162,16 +163,19 @@ static json_t *zero_value(struct decoder *d, const struct catalog_field *f, int 
 static bool decode_map_entry(struct decoder *d, const struct catalog_field *f,
 			     const struct proto_field *pf, json_t *map, int depth)
 {
-	struct proto_reader r = {pf->data, pf->data + pf->len};
+	struct proto_reader r;
 	struct proto_field e;
 	const char *err = NULL;
 	json_t *key = NULL, *value = NULL;
 	int rc;
 
+	/* Only a bytes field has data to point at. */
 	if (pf->wire != PROTO_BYTES) {
 		fail(d, "proto: wrong wireType = %d for field %s", pf->wire, f->name);
 		return false;
 	}
+	r.p = pf->data;
+	r.end = pf->data + pf->len;
 	while ((rc = proto_next(&r, &e, &err)) > 0) {
 		if (e.number == 1 && e.wire == PROTO_BYTES) {
 			json_decref(key);
@@ -426,7 +430,7 @@ static json_t *member(json_t *obj, const struct catalog_type *t, int n)
 static json_t *decode_special(struct decoder *d, const struct catalog_type *t, const uint8_t *data,
 			      size_t len, int depth)
 {
-	json_t *plain, *a, *b, *out = NULL;
+	json_t *plain, *a, *b, *c, *out = NULL;
 	char text[GO_DURATION_SIZE];
 
 	if (t->special == CATALOG_TIME || t->special == CATALOG_MICROTIME)
@@ -445,7 +449,7 @@ static json_t *decode_special(struct decoder *d, const struct catalog_type *t, c
 		break;
 	case CATALOG_INTORSTRING:
 		if (a && json_integer_value(a) == 1)
-			out = json_string(json_string_value(member(plain, t, 3)) ?: "");
+			out = (c = member(plain, t, 3)) ? json_incref(c) : json_string("");
 		else
 			out = json_integer(b ? json_integer_value(b) : 0);
 		break;
@@ -516,6 +520,9 @@ static json_t *decode_message(struct decoder *d, const struct catalog_type *t, c
 {
 	if (depth > PROTO_JSON_MAX_DEPTH)
 		return fail(d, "proto: nesting deeper than %d", PROTO_JSON_MAX_DEPTH);
+	/* A zero value is decoded from no bytes at all, and NULL + 0 is undefined. */
+	if (!data)
+		data = (const uint8_t *)"";
 	if (t->special == CATALOG_RAW)
 		return decode_raw(d, data, len, depth);
 	if (t->special != CATALOG_PLAIN)
@@ -549,16 +556,30 @@ json_t *proto_json_decode_object(const char *api_version, const char *kind, cons
 	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
 	t = catalog_kind(group, version, kind);
 	if (!t) {
-		snprintf(err, err_len, "no kind \"%s\" is registered for version \"%s\"", kind,
-			 api_version);
+		/* Worded as runtime's notRegisteredErr, whose %q escapes what is not UTF-8. */
+		struct buf quoted_kind = {0}, quoted_version = {0};
+
+		gojson_quote(&quoted_kind, kind, strlen(kind));
+		gojson_quote(&quoted_version, api_version, strlen(api_version));
+		snprintf(err, err_len, "no kind %s is registered for version %s", quoted_kind.data,
+			 quoted_version.data);
+		buf_free(&quoted_kind);
+		buf_free(&quoted_version);
 		return NULL;
 	}
 	body = decode_message(&d, t, data, len, depth);
 	if (!body || d.failed) {
+		/* The caller words a 400 with err: it must always say something. */
+		fail(&d, "proto: %s could not be decoded", t->name);
 		json_decref(body);
 		return NULL;
 	}
 	out = json_pack("{s:s, s:s}", "kind", kind, "apiVersion", api_version);
+	if (!out) {
+		snprintf(err, err_len, "the kind or apiVersion is not valid UTF-8");
+		json_decref(body);
+		return NULL;
+	}
 	json_object_update(out, body);
 	json_decref(body);
 	return out;

@@ -219,8 +219,9 @@ static void encode_message(const struct catalog_type *t, json_t *v, struct buf *
 			proto_put_uint(out, 1, (uint64_t)nanos);
 		return;
 	case CATALOG_QUANTITY:
+		/* By length: a string may hold a NUL, which strlen would cut at. */
 		if (json_is_string(v)) {
-			proto_put_string(out, 1, json_string_value(v));
+			proto_put_bytes(out, 1, json_string_value(v), json_string_length(v));
 		} else if (json_is_number(v)) {
 			dump = json_dumps(v, JSON_ENCODE_ANY);
 			proto_put_string(out, 1, dump ? dump : "0");
@@ -231,7 +232,7 @@ static void encode_message(const struct catalog_type *t, json_t *v, struct buf *
 		if (json_is_string(v)) {
 			proto_put_uint(out, 1, 1);
 			proto_put_uint(out, 2, 0);
-			proto_put_string(out, 3, json_string_value(v));
+			proto_put_bytes(out, 3, json_string_value(v), json_string_length(v));
 		} else if (json_is_integer(v)) {
 			proto_put_uint(out, 1, 0);
 			proto_put_uint(out, 2, (uint64_t)(int64_t)(int32_t)json_integer_value(v));

@@ -134,7 +134,7 @@ static const char *copy_string(struct arena *a, const struct proto_field *f)
 int proto_unwrap(struct arena *a, const uint8_t *data, size_t len, struct proto_unknown *out,
 		 const char **err)
 {
-	struct proto_reader r = {data + PROTO_MAGIC_LEN, data + len};
+	struct proto_reader r;
 	struct proto_field f;
 	int rc;
 
@@ -145,6 +145,9 @@ int proto_unwrap(struct arena *a, const uint8_t *data, size_t len, struct proto_
 		       "[107 56 115 0]";
 		return -1;
 	}
+	/* Only now is data + 4 known to point into the body. */
+	r.p = data + PROTO_MAGIC_LEN;
+	r.end = data + len;
 	while ((rc = proto_next(&r, &f, err)) > 0) {
 		if (f.wire != PROTO_BYTES)
 			continue;

@@ -65,7 +65,7 @@ static void expect_round_trip(const char *name, const char *text)
 {
 	char err[256] = "";
 	const struct catalog_type *t = catalog_type(name);
-	json_t *in = json_loads(text, 0, NULL), *out;
+	json_t *in = json_loads(text, JSON_ALLOW_NUL, NULL), *out;
 	struct buf b = {0};
 	char *got;
 
@@ -111,6 +111,16 @@ START_TEST(test_catalog_lookup)
 	    catalog_kind("apiextensions.k8s.io", "v1", "CustomResourceDefinition"));
 	ck_assert_ptr_nonnull(catalog_kind("apiregistration.k8s.io", "v1", "APIService"));
 	ck_assert_ptr_null(catalog_kind("apps", "v1", "Nonsense"));
+	/* The group matches whole (fuzz_proto_json: only its first label was looked at). */
+	ck_assert_ptr_null(catalog_kind("apps.example.com", "v1", "Deployment"));
+	ck_assert_ptr_null(catalog_kind("events.k8s.io.example.com", "v1", "Event"));
+	ck_assert_ptr_null(catalog_kind("core", "v1", "Pod"));
+	ck_assert_ptr_null(catalog_kind("rbac", "v1", "Role"));
+	ck_assert_ptr_nonnull(catalog_kind("events.k8s.io", "v1", "Event"));
+	ck_assert_ptr_nonnull(catalog_kind("meta.k8s.io", "v1", "Status"));
+	/* Nor can a dotted version or kind reach into another package. */
+	ck_assert_ptr_null(catalog_kind("", "v1.Pod", "x"));
+	ck_assert_ptr_null(catalog_kind("", "v1", "Pod.spec"));
 	ck_assert_int_eq(catalog_type("k8s.io.apimachinery.pkg.apis.meta.v1.Time")->special,
 			 CATALOG_TIME);
 	ck_assert_int_eq(catalog_type("k8s.io.apimachinery.pkg.apis.meta.v1.Verbs")->special,
@@ -198,9 +208,19 @@ START_TEST(test_envelope)
 	ck_assert_int_eq(proto_unwrap(&a, B("k8x\0\x0a\x00"), &u, &err), -1);
 	ck_assert_str_eq(err, "provided data does not appear to be a protobuf message, expected "
 			      "prefix [107 56 115 0]");
+	/* Shorter than the magic: checked before anything is read past it. */
+	err = NULL;
+	ck_assert_int_eq(proto_unwrap(&a, B("k8"), &u, &err), -1);
+	ck_assert_ptr_nonnull(err);
+	ck_assert_int_eq(proto_unwrap(&a, B(""), &u, &err), -1);
 	ck_assert_ptr_null(
 	    proto_json_decode_object("v1", "Nothing", B(configmap), msg, sizeof(msg), 0));
 	ck_assert_str_eq(msg, "no kind \"Nothing\" is registered for version \"v1\"");
+	/* Quoted as Go's %q quotes them: bytes that are not UTF-8 escaped. */
+	ck_assert_ptr_null(proto_json_decode_object("apps.x/v1", "Dep\xffloyment\"", B(configmap),
+						    msg, sizeof(msg), 0));
+	ck_assert_str_eq(msg,
+			 "no kind \"Dep\\xffloyment\\\"\" is registered for version \"apps.x/v1\"");
 	arena_free(&a);
 	buf_free(&b);
 }
@@ -285,6 +305,19 @@ static const struct {
      "\"name\":\"x\",\"kind\":\"pods\"},\"code\":404}"},
 };
 
+/*
+ * Strings with a NUL in them keep it both ways (fuzz_proto_json: the
+ * special types' strings were written up to the NUL only).
+ */
+START_TEST(test_round_trip_nul_in_strings)
+{
+	expect_round_trip("k8s.io.api.core.v1.ServicePort",
+			  "{\"port\":80,\"targetPort\":\"a\\u0000b\"}");
+	expect_round_trip("k8s.io.api.core.v1.ResourceRequirements",
+			  "{\"limits\":{\"cpu\":\"1\\u0000\"}}");
+}
+END_TEST
+
 START_TEST(test_round_trip)
 {
 	expect_round_trip(round_trips[_i].type, round_trips[_i].json);
@@ -299,6 +332,9 @@ START_TEST(test_bad_input)
 	expect_error("k8s.io.api.core.v1.ConfigMap", B("\x0a\x05\x0a\x02"),
 		     "length runs past the end");
 	expect_error("k8s.io.api.core.v1.ConfigMap", B("\x08\x01"), "wrong wireType = 0");
+	/* A map (data) as a fixed32: refused before its data is read (fuzz_proto_json). */
+	expect_error("k8s.io.api.core.v1.ConfigMap", B("\x15\xd1\xd1\xd1\xd1"),
+		     "wrong wireType = 5 for field data");
 	expect_error("k8s.io.api.core.v1.ConfigMap", B("\x0a\x04\x0a\x02\xff\xfe"),
 		     "not valid UTF-8");
 	expect_error("k8s.io.api.apps.v1.DeploymentSpec", B("\x08\xff\xff"), "truncated");
@@ -320,6 +356,26 @@ START_TEST(test_bad_input)
 	/* Unknown field numbers are skipped. */
 	expect_decode("k8s.io.api.core.v1.ConfigMap", B("\xf8\x07\x01\x12\x06\x0a\x01k\x12\x01v"),
 		      "{\"data\":{\"k\":\"v\"}}");
+}
+END_TEST
+
+/*
+ * A map entry without its value is the value's zero (gogo's generated
+ * Unmarshal starts from a zero value): an empty message for a struct.
+ * Found by fuzz_proto_json: the zero struct was decoded from a NULL
+ * pointer, and NULL + 0 is undefined.
+ */
+START_TEST(test_decode_map_entry_without_value)
+{
+	expect_decode("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps",
+		      B("\xea\x01\x03\x0a\x01"
+			"a"),
+		      "{\"properties\":{\"a\":{}}}");
+	expect_decode("k8s.io.api.core.v1.ConfigMap", B("\x12\x03\x0a\x01k"),
+		      "{\"data\":{\"k\":\"\"}}");
+	/* A missing key is the empty one. */
+	expect_decode("k8s.io.api.core.v1.ConfigMap", B("\x12\x03\x12\x01v"),
+		      "{\"data\":{\"\":\"v\"}}");
 }
 END_TEST
 
@@ -383,7 +439,9 @@ static Suite *proto_json_suite(void)
 	tcase_add_test(tc, test_decode_zero_values);
 	tcase_add_test(tc, test_decode_special_types);
 	tcase_add_loop_test(tc, test_round_trip, 0, N(round_trips));
+	tcase_add_test(tc, test_round_trip_nul_in_strings);
 	tcase_add_test(tc, test_bad_input);
+	tcase_add_test(tc, test_decode_map_entry_without_value);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("duration");
 	tcase_add_loop_test(tc, test_duration, 0, N(durations));
