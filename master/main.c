@@ -21,6 +21,7 @@
 #include "shared/config.h"
 #include "shared/log.h"
 #include "shared/catalog.h"
+#include "shared/defaults.h"
 #include "shared/registry.h"
 #include "shared/tls_context.h"
 #include "worker/metrics.h"
@@ -99,7 +100,8 @@ int main(int argc, char **argv)
 		return 0;
 	if (rc != 0)
 		return rc;
-	if (registry_load(err, sizeof(err)) < 0 || catalog_load(err, sizeof(err)) < 0) {
+	if (registry_load(err, sizeof(err)) < 0 || catalog_load(err, sizeof(err)) < 0 ||
+	    defaults_load(err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return 1;
 	}

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "shared/catalog.h"
+#include "shared/defaults.h"
 #include "shared/json_patch.h"
 #include "shared/managed_fields.h"
 #include "shared/patch_read.h"
@@ -30,6 +31,7 @@
 #include "shared/uuid.h"
 #include "shared/validation.h"
 #include "shared/yaml_json.h"
+#include "worker/rest.h"
 #include "worker/rest_internal.h"
 #include "worker/worker.h"
 
@@ -98,6 +100,11 @@ static const struct strategy *strategy_of(const struct resource_type *rt)
 		    strcmp(strategies[i].group, rt->group) == 0)
 			return &strategies[i];
 	return &none;
+}
+
+bool rest_delete_returns_object(const struct resource_type *rt)
+{
+	return strategy_of(rt)->return_deleted;
 }
 
 static bool is_core(const struct rest_call *call, const char *resource)
@@ -778,6 +785,7 @@ void rest_update(struct rest_call *call)
 	if (!rest_parse_dry_run(call, "UpdateOptions") ||
 	    !read_field_manager(call, "UpdateOptions") || !(obj = read_object(call)))
 		return;
+	defaults_apply_object(obj);
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
 	if (!name || strcmp(name, call->key.name) != 0) {
@@ -995,6 +1003,8 @@ void rest_create(struct rest_call *call)
 	if (!rest_parse_dry_run(call, "CreateOptions") ||
 	    !read_field_manager(call, "CreateOptions") || !(obj = read_object(call)))
 		return;
+	/* Defaults before names and validation, as upstream decodes them in. */
+	defaults_apply_object(obj);
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
 	generate = json_string_value(json_object_get(meta, "generateName"));
@@ -1282,6 +1292,7 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 		}
 		buf_free(&unknown);
 	}
+	defaults_apply_object(patched);
 	name = json_string_value(json_object_get(meta_of(patched), "name"));
 	if (!name || strcmp(name, call->key.name) != 0) {
 		json_decref(patched);

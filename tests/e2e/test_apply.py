@@ -79,7 +79,7 @@ class ApplyTest(KubectlCase):
         c = self.container()
         self.assertEqual((c["image"], c["env"], c["ports"]),
                          ("nginx:1.1", [{"name": "A", "value": "0"}, {"name": "E", "value": "2"}],
-                          [{"containerPort": 80}]))
+                          [{"containerPort": 80, "protocol": "TCP"}]))  # the protocol defaulted
         self.assertEqual(self.container("side")["image"], "busybox")
         self.assertIn("kubectl.kubernetes.io/last-applied-configuration", d["metadata"]["annotations"])
         # Applying the same manifest again changes nothing.

@@ -377,8 +377,11 @@ class WritesTest(ServerTest):
             conn.close()
         self.assertNotIn("bogus", created["metadata"])
         self.assertNotIn("foo", created["spec"])
+        # Dropped fields are gone; the defaults of the fields that remain are filled in.
         self.assertEqual(created["spec"]["template"]["spec"]["containers"],
-                         [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80}]}])
+                         [{"name": "c", "image": "nginx", "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                           "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+                           "imagePullPolicy": "Always"}])
         status, headers, out = self.server.request("POST", base + "?fieldValidation=Ignore",
                                                    body=json.dumps(deployment("uf-ignore")),
                                                    headers={"Content-Type": "application/json"})
