@@ -21,6 +21,7 @@
 
 #include "shared/catalog.h"
 #include "shared/defaults.h"
+#include "tests/unit/repo_root.h"
 #include "shared/image_ref.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -33,30 +34,6 @@ static void setup(void)
 
 	ck_assert_msg(catalog_load(err, sizeof(err)) == 0, "catalog: %s", err);
 	ck_assert_msg(defaults_load(err, sizeof(err)) == 0, "defaults: %s", err);
-}
-
-/* Moves to the repository root when the suite runs from elsewhere. */
-static void find_root(void)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	if (access(GOLDEN_DIR, R_OK) == 0)
-		return;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return;
-	exe[n] = '\0';
-	/* build/san/tests/test_defaults: the root is three directories up. */
-	for (int i = 0; i < 4; i++) {
-		char *slash = strrchr(exe, '/');
-
-		if (!slash)
-			return;
-		*slash = '\0';
-	}
-	if (chdir(exe) != 0)
-		return;
 }
 
 static char *dump(json_t *v)
@@ -443,7 +420,7 @@ int main(void)
 	SRunner *sr;
 	int failed;
 
-	find_root();
+	chdir_to_repo_root(GOLDEN_DIR);
 	sr = srunner_create(defaults_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
