@@ -445,14 +445,13 @@ void catalog_openapi_name(const struct catalog_type *t, char *out, size_t out_le
 	}
 }
 
-/* The field named name of t, looking into embedded (inline) structs too. */
-static const struct catalog_field *field_in(const struct catalog_type *t, const char *name)
+const struct catalog_field *catalog_field_in(const struct catalog_type *t, const char *name)
 {
 	for (size_t i = 0; i < t->num_fields; i++) {
 		const struct catalog_field *f = &t->fields[i];
 
 		if (f->embedded) {
-			const struct catalog_field *inner = field_in(f->type, name);
+			const struct catalog_field *inner = catalog_field_in(f->type, name);
 
 			if (inner)
 				return inner;
@@ -491,7 +490,7 @@ static void prune_object(struct prune *p, const struct catalog_type *t, json_t *
 		return;
 	json_object_foreach_safe(obj, tmp, key, v)
 	{
-		const struct catalog_field *f = field_in(t, key);
+		const struct catalog_field *f = catalog_field_in(t, key);
 		int n = snprintf(p->path + at, sizeof(p->path) - at, "%s%s", at ? "." : "", key);
 		size_t end =
 		    at + (size_t)n < sizeof(p->path) ? at + (size_t)n : sizeof(p->path) - 1;
@@ -544,4 +543,21 @@ void catalog_prune_unknown(const struct catalog_type *t, json_t *obj,
 
 	if (t && json_is_object(obj))
 		prune_object(&p, t, obj, 0, true, 0);
+}
+
+json_t *catalog_zero_value(enum catalog_scalar s)
+{
+	switch (s) {
+	case CATALOG_STRING:
+		return json_string("");
+	case CATALOG_BOOL:
+		return json_false();
+	case CATALOG_BYTES:
+		return json_null();
+	case CATALOG_DOUBLE:
+	case CATALOG_FLOAT:
+		return json_real(0);
+	default:
+		return json_integer(0);
+	}
 }

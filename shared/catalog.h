@@ -82,6 +82,10 @@ const struct catalog_type *catalog_type(const char *proto_name);
 const struct catalog_type *catalog_kind(const char *group, const char *version, const char *kind);
 const struct catalog_field *catalog_field_by_number(const struct catalog_type *t, int number);
 const struct catalog_field *catalog_field_by_name(const struct catalog_type *t, const char *name);
+/* The field with this JSON name, also among the fields of embedded (inline) structs. */
+const struct catalog_field *catalog_field_in(const struct catalog_type *t, const char *name);
+/* What Go's encoding/json writes for a zero scalar of this kind ("", 0, false; null for bytes). */
+json_t *catalog_zero_value(enum catalog_scalar s);
 /*
  * Removes from obj, an object of type t, every member the type does not
  * know, as decoding into kube-apiserver's Go structs drops them; calls

@@ -109,24 +109,6 @@ const struct defaults_plan *defaults_plan_of(const struct catalog_type *t)
 	return i < num_plans ? &plans[i] : NULL;
 }
 
-/* The field of t with this JSON name, also among the fields of embedded structs. */
-static const struct catalog_field *field_find(const struct catalog_type *t, const char *name)
-{
-	for (size_t i = 0; i < t->num_fields; i++) {
-		const struct catalog_field *f = &t->fields[i];
-
-		if (f->embedded) {
-			const struct catalog_field *inner = field_find(f->type, name);
-
-			if (inner)
-				return inner;
-		} else if (strcmp(f->name, name) == 0) {
-			return f;
-		}
-	}
-	return NULL;
-}
-
 static bool value_fits(const struct catalog_field *f, json_t *v);
 
 /* Whether an object's keys are fields of t and their values fit them. */
@@ -139,7 +121,7 @@ static bool object_fits(const struct catalog_type *t, json_t *v)
 		return false;
 	json_object_foreach(v, key, child)
 	{
-		const struct catalog_field *f = field_find(t, key);
+		const struct catalog_field *f = catalog_field_in(t, key);
 
 		if (!f || !value_fits(f, child))
 			return false;
@@ -258,7 +240,7 @@ static int path_resolve(const struct catalog_type *t, const char *text, struct d
 			snprintf(err, err_len, "%s: path too deep", text);
 			return -1;
 		}
-		if (!(f = field_find(t, seg))) {
+		if (!(f = catalog_field_in(t, seg))) {
 			snprintf(err, err_len, "%s: %s has no field %s", text, t->name, seg);
 			return -1;
 		}

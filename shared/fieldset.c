@@ -957,24 +957,6 @@ static struct shape field_shape(const struct catalog_field *f)
 	return element_shape(f);
 }
 
-/* The field named name of t, inline (embedded) structs included. */
-static const struct catalog_field *struct_field(const struct catalog_type *t, const char *name)
-{
-	for (size_t i = 0; i < t->num_fields; i++) {
-		const struct catalog_field *f = &t->fields[i];
-
-		if (f->embedded) {
-			const struct catalog_field *inner = struct_field(f->type, name);
-
-			if (inner)
-				return inner;
-		} else if (strcmp(f->name, name) == 0) {
-			return f;
-		}
-	}
-	return NULL;
-}
-
 static struct shape root_shape(const struct catalog_type *t)
 {
 	return t ? type_shape(t) : (struct shape){SHAPE_ROOT, NULL, NULL};
@@ -988,7 +970,7 @@ static struct shape child_shape(struct shape s, const char *name, bool *named)
 	*named = false;
 	switch (s.kind) {
 	case SHAPE_STRUCT:
-		f = struct_field(s.type, name);
+		f = catalog_field_in(s.type, name);
 		if (!f)
 			return (struct shape){SHAPE_LEAF, NULL, NULL};
 		*named = true;
@@ -1058,7 +1040,7 @@ static bool item_pe(struct shape s, json_t *item, long index, struct pe *out, ch
 			v = json_object_get(item, name);
 			if (!v && s.type) {
 				/* A key field left out takes its declared default. */
-				const struct catalog_field *kf = struct_field(s.type, name);
+				const struct catalog_field *kf = catalog_field_in(s.type, name);
 				char def[128];
 
 				if (kf &&

@@ -229,19 +229,7 @@ static json_t *zero_of(const struct catalog_field *f, int depth)
 	if (f->scalar != CATALOG_MESSAGE) {
 		if (!f->no_omit)
 			return NULL;
-		switch (f->scalar) {
-		case CATALOG_STRING:
-			return json_string("");
-		case CATALOG_BOOL:
-			return json_false();
-		case CATALOG_BYTES:
-			return json_null();
-		case CATALOG_DOUBLE:
-		case CATALOG_FLOAT:
-			return json_real(0);
-		default:
-			return json_integer(0);
-		}
+		return catalog_zero_value(f->scalar);
 	}
 	/* A struct is written even with omitempty; its zero by its own rules. */
 	switch (f->type->special) {

@@ -250,23 +250,6 @@ static bool is_zero(json_t *v)
 	}
 }
 
-static json_t *scalar_zero(enum catalog_scalar s)
-{
-	switch (s) {
-	case CATALOG_STRING:
-		return json_string("");
-	case CATALOG_BOOL:
-		return json_false();
-	case CATALOG_BYTES:
-		return json_null();
-	case CATALOG_DOUBLE:
-	case CATALOG_FLOAT:
-		return json_real(0);
-	default:
-		return json_integer(0);
-	}
-}
-
 /*
  * A field's JSON after decoding, under encoding/json's rules; NULL when
  * the field is left out. Takes the reference to v.
@@ -284,7 +267,8 @@ static json_t *field_json(const struct catalog_field *f, json_t *v)
 		return list && f->no_omit ? json_null() : NULL;
 	}
 	if (!v)
-		return f->no_omit ? (f->pointer ? json_null() : scalar_zero(f->scalar)) : NULL;
+		return f->no_omit ? (f->pointer ? json_null() : catalog_zero_value(f->scalar))
+				  : NULL;
 	if (!f->pointer && !f->no_omit && is_zero(v)) {
 		json_decref(v);
 		return NULL;
