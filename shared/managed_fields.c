@@ -560,3 +560,351 @@ const char *managed_fields_check_manager(const char *manager, char *out, size_t 
 	}
 	return NULL;
 }
+
+/* ---- apply ---- */
+
+void managed_conflicts_free(struct managed_conflicts *c)
+{
+	free(c->message);
+	json_decref(c->causes);
+	c->message = NULL;
+	c->causes = NULL;
+}
+
+/* The entry of u->manager's applies, or NULL. */
+static struct managed_entry *apply_entry(struct managed_fields *m, const struct managed_update *u)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (same_manager(&m->e[i], u->manager, "Apply", "", u->subresource))
+			return &m->e[i];
+	return NULL;
+}
+
+static void drop_entry(struct managed_fields *m, size_t i)
+{
+	entry_free(&m->e[i]);
+	memmove(&m->e[i], &m->e[i + 1], (m->n - i - 1) * sizeof(m->e[0]));
+	m->n--;
+}
+
+/* Replaces *s by op(*s, b). */
+static void set_replace(struct fieldset **s, struct fieldset *next)
+{
+	fieldset_free(*s);
+	*s = next;
+}
+
+/*
+ * What the last apply set and this one no longer does comes out of
+ * merged, unless another manager (or this apply) owns it, or it was
+ * never the applier's alone to begin with (upstream's prune, with
+ * addBackOwnedItems and addBackDanglingItems). A new reference; NULL
+ * with err when an object does not fit its type.
+ */
+static json_t *prune(const struct catalog_type *t, json_t *merged, const struct fieldset *last,
+		     const struct managed_fields *m, char *err, size_t err_len)
+{
+	struct fieldset *nm_last, *owned = fieldset_new(), *merged_set, *pruned_set, *a, *b, *c;
+	json_t *pruned, *out;
+
+	nm_last = fieldset_named_members(t, last);
+	pruned = fieldset_remove(t, merged, nm_last);
+	for (size_t i = 0; i < m->n; i++)
+		set_replace(&owned, fieldset_union(owned, m->e[i].set));
+	merged_set = fieldset_of_object(t, merged, err, err_len);
+	pruned_set = merged_set ? fieldset_of_object(t, pruned, err, err_len) : NULL;
+	json_decref(pruned);
+	if (!pruned_set) {
+		fieldset_free(merged_set);
+		fieldset_free(owned);
+		fieldset_free(nm_last);
+		return NULL;
+	}
+	set_replace(&merged_set, fieldset_named_members(t, merged_set));
+	set_replace(&pruned_set, fieldset_named_members(t, pruned_set));
+	set_replace(&owned, fieldset_named_members(t, owned));
+	/* addBackOwnedItems: everything owned comes back */
+	a = fieldset_union(pruned_set, owned);
+	b = fieldset_difference(merged_set, a);
+	pruned = fieldset_remove(t, merged, b);
+	fieldset_free(a);
+	fieldset_free(b);
+	set_replace(&pruned_set, fieldset_of_object(t, pruned, err, err_len));
+	json_decref(pruned);
+	out = NULL;
+	if (pruned_set) {
+		/* addBackDanglingItems: only what the applier had goes */
+		set_replace(&pruned_set, fieldset_named_members(t, pruned_set));
+		a = fieldset_difference(merged_set, pruned_set);
+		c = fieldset_intersection(a, nm_last);
+		out = fieldset_remove(t, merged, c);
+		fieldset_free(a);
+		fieldset_free(c);
+	}
+	fieldset_free(pruned_set);
+	fieldset_free(merged_set);
+	fieldset_free(owned);
+	fieldset_free(nm_last);
+	return out;
+}
+
+/* The manager as upstream's conflict messages print it (printManager). */
+static char *print_manager(const struct managed_entry *e)
+{
+	char *p = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&p, &n);
+	const char *sections[] = {e->manager, e->subresource};
+
+	if (!f)
+		abort();
+	for (int k = 0; k < 2; k++) {
+		const char *s = sections[k];
+
+		if (k == 1) {
+			if (!*s)
+				break;
+			fputs(" with subresource ", f);
+		}
+		/* Go's %q of a printable string: quotes and backslashes escaped */
+		fputc('"', f);
+		for (; *s; s++) {
+			if (*s == '"' || *s == '\\')
+				fputc('\\', f);
+			fputc(*s, f);
+		}
+		fputc('"', f);
+	}
+	if (strcmp(e->operation, "Update") == 0)
+		fprintf(f, " using %s", e->api_version);
+	fclose(f);
+	return p;
+}
+
+/* The manager's identifier (BuildManagerIdentifier): upstream sorts conflicts by it. */
+static char *manager_identifier(const struct managed_entry *e)
+{
+	json_t *id = json_object();
+	char *s;
+
+	if (*e->manager)
+		json_object_set_new(id, "manager", json_string(e->manager));
+	json_object_set_new(id, "operation", json_string(e->operation));
+	if (strcmp(e->operation, "Apply") != 0 && *e->api_version)
+		json_object_set_new(id, "apiVersion", json_string(e->api_version));
+	if (*e->subresource)
+		json_object_set_new(id, "subresource", json_string(e->subresource));
+	s = json_dumps(id, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(id);
+	return s;
+}
+
+struct conflict_set {
+	char *id, *printed;
+	char **paths;
+	size_t n;
+};
+
+static void collect_path(const char *path, void *ctx)
+{
+	struct conflict_set *cs = ctx;
+
+	cs->paths = realloc(cs->paths, (cs->n + 1) * sizeof(*cs->paths));
+	if (!cs->paths)
+		abort();
+	cs->paths[cs->n++] = dup_or_null(path);
+}
+
+static int conflict_set_cmp(const void *pa, const void *pb)
+{
+	return strcmp(((const struct conflict_set *)pa)->id, ((const struct conflict_set *)pb)->id);
+}
+
+/* Upstream's Conflict error (NewConflictError) from the conflicting sets. */
+static void describe_conflicts(struct conflict_set *cs, size_t n, struct managed_conflicts *c)
+{
+	size_t total = 0, len = 0;
+	char *msg = NULL;
+	FILE *f = open_memstream(&msg, &len);
+
+	if (!f)
+		abort();
+	qsort(cs, n, sizeof(*cs), conflict_set_cmp);
+	c->causes = json_array();
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < cs[i].n; k++) {
+			json_t *m = json_sprintf("conflict with %s", cs[i].printed);
+
+			json_array_append_new(c->causes,
+					      json_pack("{s:s, s:o, s:s}", "reason",
+							"FieldManagerConflict", "message", m,
+							"field", cs[i].paths[k]));
+		}
+		total += cs[i].n;
+	}
+	if (total == 1) {
+		fprintf(f, "Apply failed with 1 conflict: conflict with %s: %s", cs[0].printed,
+			cs[0].paths[0]);
+	} else {
+		fprintf(f, "Apply failed with %zu conflicts: ", total);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "%sconflicts with %s:", i ? "\n" : "", cs[i].printed);
+			for (size_t k = 0; k < cs[i].n; k++)
+				fprintf(f, "\n- %s", cs[i].paths[k]);
+		}
+	}
+	fclose(f);
+	c->message = msg;
+}
+
+static void conflict_sets_free(struct conflict_set *cs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(cs[i].id);
+		free(cs[i].printed);
+		for (size_t k = 0; k < cs[i].n; k++)
+			free(cs[i].paths[k]);
+		free(cs[i].paths);
+	}
+	free(cs);
+}
+
+/*
+ * Upstream's Updater.update after the merge: every manager other than
+ * the applier loses what the change removed, and what it added or
+ * modified is a conflict with that manager, resolved by taking it with
+ * force. 1 with c filled for conflicts without force.
+ */
+static int take_changes(const struct managed_update *u, struct managed_fields *m,
+			const struct managed_entry *applier_set_owner, json_t *live, json_t *next,
+			bool force, struct managed_conflicts *c, char *err, size_t err_len)
+{
+	struct fieldset *added, *modified, *removed, *changed;
+	json_t *old_go = as_go_writes(u->type, live), *new_go = as_go_writes(u->type, next);
+	struct conflict_set *cs = NULL;
+	size_t ncs = 0;
+	int rc =
+	    fieldset_compare(u->type, old_go, new_go, &added, &modified, &removed, err, err_len);
+
+	json_decref(old_go);
+	json_decref(new_go);
+	if (rc < 0)
+		return -1;
+	if (u->ignored) {
+		set_replace(&added, fieldset_recursive_difference(added, u->ignored));
+		set_replace(&modified, fieldset_recursive_difference(modified, u->ignored));
+		set_replace(&removed, fieldset_recursive_difference(removed, u->ignored));
+	}
+	changed = fieldset_union(modified, added);
+	for (size_t i = 0; i < m->n; i++) {
+		struct fieldset *x;
+
+		if (&m->e[i] == applier_set_owner)
+			continue;
+		x = fieldset_intersection(m->e[i].set, changed);
+		if (!fieldset_empty(x)) {
+			cs = realloc(cs, (ncs + 1) * sizeof(*cs));
+			if (!cs)
+				abort();
+			cs[ncs] = (struct conflict_set){manager_identifier(&m->e[i]),
+							print_manager(&m->e[i]), NULL, 0};
+			fieldset_foreach_path(x, collect_path, &cs[ncs]);
+			ncs++;
+			if (force)
+				set_replace(&m->e[i].set, fieldset_difference(m->e[i].set, x));
+		}
+		fieldset_free(x);
+	}
+	rc = 0;
+	if (ncs && !force) {
+		describe_conflicts(cs, ncs, c);
+		rc = 1;
+	} else {
+		for (size_t i = 0; i < m->n; i++)
+			if (&m->e[i] != applier_set_owner)
+				set_replace(&m->e[i].set,
+					    fieldset_difference(m->e[i].set, removed));
+	}
+	conflict_sets_free(cs, ncs);
+	fieldset_free(changed);
+	fieldset_free(added);
+	fieldset_free(modified);
+	fieldset_free(removed);
+	return rc;
+}
+
+int managed_fields_apply(const struct managed_update *u, json_t *live, json_t *config, bool force,
+			 json_t **out, struct managed_conflicts *c, char *err, size_t err_len)
+{
+	struct managed_fields m = {0};
+	struct managed_entry *e;
+	struct fieldset *set, *last = NULL;
+	json_t *base, *merged, *next, *list;
+	char why[256];
+	int rc;
+
+	*out = NULL;
+	*c = (struct managed_conflicts){0};
+	list = json_object_get(json_object_get(live, "metadata"), "managedFields");
+	/* invalid managed fields are dropped, as decodeLiveOrNew does */
+	if (managed_fields_decode(list, &m, why, sizeof(why)) < 0)
+		m = (struct managed_fields){0};
+	base = live ? json_deep_copy(live) : json_object();
+	json_object_del(json_object_get(base, "metadata"), "managedFields");
+	merged = fieldset_merge(u->type, base, config, err, err_len);
+	set = merged ? fieldset_of_object(u->type, config, err, err_len) : NULL;
+	if (!set) {
+		json_decref(merged);
+		json_decref(base);
+		managed_fields_free(&m);
+		return -1;
+	}
+	if (u->ignored)
+		set_replace(&set, fieldset_recursive_difference(set, u->ignored));
+	e = apply_entry(&m, u);
+	if (e) {
+		last = e->set;
+		e->set = set;
+	} else {
+		e = add_entry(&m);
+		e->manager = dup_or_null(u->manager);
+		e->operation = dup_or_null("Apply");
+		e->api_version = dup_or_null(u->api_version);
+		e->subresource = dup_or_null(u->subresource);
+		e->set = set;
+	}
+	free(e->api_version);
+	e->api_version = dup_or_null(u->api_version);
+	next = merged;
+	if (last && !fieldset_empty(last)) {
+		next = prune(u->type, merged, last, &m, err, err_len);
+		json_decref(merged);
+	}
+	fieldset_free(last);
+	rc = next ? take_changes(u, &m, e, base, next, force, c, err, err_len) : -1;
+	if (rc != 0) {
+		json_decref(next);
+		json_decref(base);
+		managed_fields_free(&m);
+		return rc;
+	}
+	/* stripMeta (on the applier only), then empty entries go */
+	e->set = strip_meta(e->set);
+	if (!json_equal(base, next)) {
+		free(e->time);
+		e->time = dup_or_null(u->now);
+	}
+	for (size_t i = 0; i < m.n;) {
+		if (fieldset_empty(m.e[i].set))
+			drop_entry(&m, i);
+		else
+			i++;
+	}
+	if (!json_is_object(json_object_get(next, "metadata")))
+		json_object_set_new(next, "metadata", json_object());
+	set_managed_fields(next, &m);
+	managed_fields_free(&m);
+	json_decref(base);
+	*out = next;
+	return 0;
+}

@@ -60,6 +60,31 @@ struct managed_update {
 int managed_fields_update(const struct managed_update *u, json_t *live, json_t *new_obj, char *err,
 			  size_t err_len);
 
+/* Why an apply failed with a Conflict: upstream's message and causes. */
+struct managed_conflicts {
+	char *message;	/* "Apply failed with 1 conflict: conflict with ..." */
+	json_t *causes; /* [{"reason":"FieldManagerConflict","message","field"}] */
+};
+
+void managed_conflicts_free(struct managed_conflicts *c);
+
+/*
+ * Server-side apply of config (the body, an object of u->type) to live
+ * (NULL to create), as structured-merge-diff's Updater.Apply behind
+ * upstream's field manager: config merged into live by the type's list
+ * semantics, the fields u->manager applied last time and no longer
+ * applies removed when nobody else owns them, then ownership: the
+ * manager's Apply entry becomes what config sets (u->ignored and
+ * metadata that nobody owns left out), with u->now as its time when the
+ * object changed. Fields config changes that other managers own are
+ * conflicts: without force the answer is 1 with *c filled and nothing
+ * else done; with force they pass to the applier. 0 with *out the new
+ * object (metadata.managedFields set); -1 with err when an object does
+ * not fit its type.
+ */
+int managed_fields_apply(const struct managed_update *u, json_t *live, json_t *config, bool force,
+			 json_t **out, struct managed_conflicts *c, char *err, size_t err_len);
+
 /*
  * The manager an update without ?fieldManager is recorded under: the
  * User-Agent up to its first "/", printable characters only, at most 128

@@ -50,6 +50,8 @@ struct rest_call {
 	const char *propagation;
 	/* patch */
 	const char *patch_type; /* "json", "merge"; NULL = not a patch */
+	bool force;		/* apply: take the fields of conflicting managers */
+	bool applying;		/* the body carries the apply's managedFields already */
 	int field_validation;	/* enum patch_field_validation */
 	/* managedFields: who writes, and through which subresource ("scale"
 	 * while a Scale update runs as an update of the object) */

@@ -351,6 +351,9 @@ static void rmw_deleted(void *ctx, const struct store_result *res)
 	deleted(call, res->object);
 }
 
+static void apply_create(struct rest_call *call);
+static json_t *apply_object(struct rest_call *call, json_t *live);
+
 static void rmw_read(void *ctx, const struct store_result *res)
 {
 	struct rest_call *call = ctx;
@@ -358,6 +361,11 @@ static void rmw_read(void *ctx, const struct store_result *res)
 	json_t *current, *next = NULL;
 	char *text;
 
+	if (res->status == STORE_NOT_FOUND && call->patch_type &&
+	    strcmp(call->patch_type, "apply") == 0) {
+		apply_create(call); /* an apply creates what is not there */
+		return;
+	}
 	if (res->status != STORE_OK) {
 		finish_error(call, res);
 		return;
@@ -522,7 +530,8 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 				json_object_del(obj, "spec");
 		}
 	}
-	track_managed_fields(call, current, obj);
+	if (!call->applying)
+		track_managed_fields(call, current, obj);
 	json_object_set(meta_of(obj), "resourceVersion",
 			json_object_get(cur_meta, "resourceVersion"));
 	/* The status subresource has validators of its own, not built yet. */
@@ -850,18 +859,40 @@ void rest_patch(struct rest_call *call)
 		   strncasecmp(type, "application/strategic-merge-patch+json", len) == 0 &&
 		   strategic_patch_root_type(body_api_version(call), body_kind(call))) {
 		call->patch_type = "strategic";
+	} else if (len == strlen("application/apply-patch+yaml") &&
+		   strncasecmp(type, "application/apply-patch+yaml", len) == 0 &&
+		   !*call->subresource) {
+		call->patch_type = "apply";
 	} else {
-		/* Server-side apply (application/apply-patch+yaml) is not built yet. */
+		/* Upstream's list of the resource's patch types (custom resources
+		 * have no strategic merge patch). Server-side apply to subresources
+		 * is not built yet: answered as an unknown type. */
 		response_send_status(
 		    req, 415, "UnsupportedMediaType",
 		    arena_printf(&req->arena,
 				 "the body of the request was in an unknown format - accepted "
 				 "media types include: application/json-patch+json, "
-				 "application/merge-patch+json, "
-				 "application/strategic-merge-patch+json"));
+				 "application/merge-patch+json, %sapplication/apply-patch+yaml",
+				 strategic_patch_root_type(body_api_version(call), body_kind(call))
+				     ? "application/strategic-merge-patch+json, "
+				     : ""));
 		return;
 	}
-	if (route_param(&req->route, "force")) {
+	if (strcmp(call->patch_type, "apply") == 0) {
+		const char *manager = route_param(&req->route, "fieldManager");
+		const char *force = route_param(&req->route, "force");
+
+		/* ValidatePatchOptions: controllers must name themselves */
+		if (!manager || !*manager) {
+			rest_invalid_options(call, "PatchOptions", "fieldManager",
+					     "FieldValueRequired",
+					     "Required value: is required for apply patch");
+			return;
+		}
+		call->force = force && (strcmp(force, "true") == 0 || strcmp(force, "1") == 0 ||
+					strcmp(force, "True") == 0 || strcmp(force, "TRUE") == 0 ||
+					strcmp(force, "t") == 0 || strcmp(force, "T") == 0);
+	} else if (route_param(&req->route, "force")) {
 		rest_invalid_options(call, "PatchOptions", "force", "FieldValueForbidden",
 				     "Forbidden: may not be specified for non-apply patch");
 		return;
@@ -993,18 +1024,32 @@ static void namespace_defaults(json_t *ns, const char *name)
 	json_object_set_new(labels, "kubernetes.io/metadata.name", json_string(name));
 }
 
+static void create_object(struct rest_call *call, json_t *obj);
+
 void rest_create(struct rest_call *call)
 {
-	struct request *req = call->req;
-	json_t *obj, *meta;
-	const char *name, *generate;
-	char uid[UUID_STRING_LEN], now[TIMESTAMP_RFC3339_SIZE];
+	json_t *obj;
 
 	if (!rest_parse_dry_run(call, "CreateOptions") ||
 	    !read_field_manager(call, "CreateOptions") || !(obj = read_object(call)))
 		return;
 	/* Defaults before names and validation, as upstream decodes them in. */
 	defaults_apply_object(obj);
+	create_object(call, obj);
+}
+
+/*
+ * Creates obj (defaulted, its namespace set): names it, records its
+ * managers (unless an apply did), and writes it once its namespace is
+ * found to exist and not be terminating. Takes obj.
+ */
+static void create_object(struct rest_call *call, json_t *obj)
+{
+	struct request *req = call->req;
+	json_t *meta;
+	const char *name, *generate;
+	char uid[UUID_STRING_LEN], now[TIMESTAMP_RFC3339_SIZE];
+
 	meta = json_object_get(obj, "metadata");
 	name = json_string_value(json_object_get(meta, "name"));
 	generate = json_string_value(json_object_get(meta, "generateName"));
@@ -1035,7 +1080,8 @@ void rest_create(struct rest_call *call)
 		json_decref(obj);
 		return;
 	}
-	track_managed_fields(call, NULL, obj);
+	if (!call->applying)
+		track_managed_fields(call, NULL, obj);
 	uuid_v4(uid);
 	now_rfc3339(now, 0);
 	json_object_set_new(meta, "uid", json_string(uid));
@@ -1057,6 +1103,21 @@ void rest_create(struct rest_call *call)
 		return;
 	}
 	create_write(call);
+}
+
+/* An apply to an object that does not exist creates it (upstream's
+ * applyPatcher.createNewObject: the body applied to an empty object). */
+static void apply_create(struct rest_call *call)
+{
+	json_t *obj = apply_object(call, NULL);
+
+	if (!obj) {
+		finish_error(call, NULL);
+		return;
+	}
+	call->applying = true;
+	call->ok_status = 201;
+	create_object(call, obj);
 }
 
 /* ---- delete ---- */
@@ -1213,6 +1274,200 @@ done:
 	return ACT_WRITE;
 }
 
+/* ---- server-side apply ---- */
+
+/* The group and version of an apiVersion, as Go's ParseGroupVersion. */
+static void split_api_version(struct arena *a, const char *av, const char **group,
+			      const char **version)
+{
+	const char *slash = strchr(av, '/');
+
+	if (!slash) {
+		*group = "";
+		*version = av;
+	} else if (strchr(slash + 1, '/')) {
+		*group = *version = ""; /* unparseable: the empty GroupVersion */
+	} else {
+		*group = arena_printf(a, "%.*s", (int)(slash - av), av);
+		*version = slash + 1;
+	}
+}
+
+/*
+ * The apply body: a YAML (or JSON) object of the URL's kind and version,
+ * without managedFields, as upstream's applyPatcher and the field
+ * manager's version check want it; NULL when the call's error is set.
+ */
+static json_t *apply_config(struct rest_call *call)
+{
+	struct request *req = call->req;
+	struct arena *a = &req->arena;
+	char err[512];
+	json_t *config =
+	    yaml_to_json(req->body.data ? req->body.data : "", req->body.len, err, sizeof(err));
+	const char *av, *kind, *group, *version;
+	json_t *mf;
+
+	if (!config) {
+		set_error(call, 400, "BadRequest", arena_printf(a, "error decoding YAML: %s", err),
+			  NULL);
+		return NULL;
+	}
+	if (!json_is_object(config)) {
+		json_decref(config);
+		set_error(call, 400, "BadRequest", "error decoding YAML: the body is not an object",
+			  NULL);
+		return NULL;
+	}
+	av = json_string_value(json_object_get(config, "apiVersion"));
+	kind = json_string_value(json_object_get(config, "kind"));
+	split_api_version(a, av ? av : "", &group, &version);
+	if (!kind || strcmp(kind, call->rt->kind) != 0 || strcmp(group, call->rt->group) != 0 ||
+	    strcmp(version, call->rt->version) != 0) {
+		/* versionCheckManager: the GroupVersionKind as Go prints it */
+		set_error(call, 400, "BadRequest",
+			  arena_printf(a, "invalid object type: %s/%s, Kind=%s", group, version,
+				       kind ? kind : ""),
+			  NULL);
+		json_decref(config);
+		return NULL;
+	}
+	mf = json_object_get(json_object_get(config, "metadata"), "managedFields");
+	if (mf && !json_is_null(mf)) {
+		set_error(call, 400, "BadRequest", "metadata.managedFields must be nil", NULL);
+		json_decref(config);
+		return NULL;
+	}
+	{
+		struct buf unknown = {0};
+
+		if (drop_unknown_fields(call, config, call->field_validation, &unknown) &&
+		    call->field_validation == PATCH_FIELD_VALIDATION_STRICT) {
+			set_error(call, 422, "Invalid",
+				  arena_printf(a, "strict decoding error: %s", unknown.data), NULL);
+			buf_free(&unknown);
+			json_decref(config);
+			return NULL;
+		}
+		buf_free(&unknown);
+	}
+	return config;
+}
+
+/*
+ * The object after applying the body to live (NULL: to nothing), with
+ * its managedFields and defaults, its name and namespace checked as
+ * upstream's checkName; NULL when the call's error is set.
+ */
+static json_t *apply_object(struct rest_call *call, json_t *live)
+{
+	struct arena *a = &call->req->arena;
+	char now[TIMESTAMP_RFC3339_SIZE], err[512];
+	static const char *const status_path[] = {"f:status"};
+	struct fieldset *ignored = fieldset_new();
+	struct managed_update u = {
+	    object_type(call), call->field_manager, rest_api_version(call), "", now, NULL,
+	};
+	struct managed_conflicts c;
+	json_t *config = apply_config(call), *obj = NULL;
+	const char *name, *ns;
+	int rc;
+
+	if (!config) {
+		fieldset_free(ignored);
+		return NULL;
+	}
+	/* The main resource's strategy resets the status: nobody owns it there. */
+	if (has_status_subresource(call->rt)) {
+		fieldset_insert(ignored, status_path, 1);
+		u.ignored = ignored;
+	}
+	now_rfc3339(now, 0);
+	rc = managed_fields_apply(&u, live, config, call->force, &obj, &c, err, sizeof(err));
+	fieldset_free(ignored);
+	if (rc == 1) {
+		set_error(call, 409, "Conflict", arena_strdup(a, c.message),
+			  json_pack("{s:O}", "causes", c.causes));
+		managed_conflicts_free(&c);
+		json_decref(config);
+		return NULL;
+	}
+	if (rc < 0) {
+		const char *cname = json_string_value(json_object_get(meta_of(config), "name"));
+		const char *cns = json_string_value(json_object_get(meta_of(config), "namespace"));
+
+		/* upstream's typed conversion error (objectGVKNN names the object) */
+		set_error(
+		    call, 500, "InternalError",
+		    arena_printf(a,
+				 "failed to create typed patch object (%s/%s; %s/%s, Kind=%s): "
+				 "%s",
+				 cns ? cns : "", cname ? cname : "", call->rt->group,
+				 call->rt->version, call->rt->kind, err),
+		    NULL);
+		json_decref(config);
+		return NULL;
+	}
+	json_decref(config);
+	defaults_apply_object(obj);
+	name = json_string_value(json_object_get(meta_of(obj), "name"));
+	ns = json_string_value(json_object_get(meta_of(obj), "namespace"));
+	if (!name || strcmp(name, call->key.name) != 0) {
+		set_error(call, 400, "BadRequest",
+			  arena_printf(a,
+				       "the name of the object (%s) does not match the name on the "
+				       "URL (%s)",
+				       name ? name : "", call->key.name),
+			  NULL);
+		json_decref(obj);
+		return NULL;
+	}
+	if (call->rt->namespaced) {
+		if (ns && *ns && strcmp(ns, call->key.namespace) != 0) {
+			set_error(
+			    call, 400, "BadRequest",
+			    arena_printf(a,
+					 "the namespace of the object (%s) does not match the "
+					 "namespace on the request (%s)",
+					 ns, call->key.namespace),
+			    NULL);
+			json_decref(obj);
+			return NULL;
+		}
+		json_object_set_new(meta_of(obj), "namespace", json_string(call->key.namespace));
+	} else {
+		json_object_del(meta_of(obj), "namespace");
+	}
+	return obj;
+}
+
+/* An apply to an existing object: an update whose body is the applied result. */
+static enum action apply_transform(struct rest_call *call, json_t *current, json_t **next)
+{
+	json_t *obj = apply_object(call, current);
+	const char *rv, *cur_rv;
+	enum action act;
+
+	if (!obj)
+		return ACT_ERROR;
+	/* A resourceVersion in the body is a precondition. */
+	rv = json_string_value(json_object_get(meta_of(obj), "resourceVersion"));
+	cur_rv = json_string_value(json_object_get(meta_of(current), "resourceVersion"));
+	if (rv && cur_rv && strcmp(rv, cur_rv) != 0) {
+		json_decref(obj);
+		call->expected_rv = -1; /* no retry can succeed */
+		conflicts(call);
+		return ACT_ERROR;
+	}
+	call->body = obj;
+	call->applying = true;
+	act = update_transform(call, current, next);
+	call->applying = false;
+	json_decref(call->body);
+	call->body = NULL;
+	return act;
+}
+
 /* The patch applied to the current state, then handled as an update with
  * the result as its body. */
 static enum action patch_transform(struct rest_call *call, json_t *current, json_t **next)
@@ -1224,9 +1479,12 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 	const char *rv, *cur_rv, *name;
 	const char *body = req->body.data ? req->body.data : "";
 	enum action act;
-	/* A patch to /scale applies to the Scale view of the object. */
-	json_t *base = rest_is_scale(call) ? rest_scale_of(call, current) : json_incref(current);
+	json_t *base;
 
+	if (strcmp(call->patch_type, "apply") == 0)
+		return apply_transform(call, current, next);
+	/* A patch to /scale applies to the Scale view of the object. */
+	base = rest_is_scale(call) ? rest_scale_of(call, current) : json_incref(current);
 	if (strcmp(call->patch_type, "json") == 0)
 		patched =
 		    json_patch_apply(a, base, body, req->body.len, call->field_validation, &pr);

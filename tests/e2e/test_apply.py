@@ -273,3 +273,143 @@ class ManagedFieldsTest(KubectlCase):
         self.assertEqual((status, json.loads(out)["message"]),
                          (422, 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be '
                           "specified for non-apply patch"))
+
+
+class ServerSideApplyTest(KubectlCase):
+    """Server-side apply (PATCH application/apply-patch+yaml) through
+    kubectl apply --server-side: create, changes, a list element removed,
+    conflicts between managers and --force-conflicts, the Apply entries."""
+    ns = "ssa"
+
+    def test_server_side_apply(self):
+        self.ok("create", "-f", "-", ns=False, stdin=json.dumps(
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": self.ns}}))
+        path = self.write("ssa-deploy.json", deployment())
+        self.assertIn("deployment.apps/x serverside-applied", self.ok("apply", "--server-side", "-f", path))
+        d = self.get("deployment", "x")
+        self.assertEqual(d["spec"]["replicas"], 1)
+        # replicas, an env var changed; the port 8080 left out goes.
+        obj = deployment(env="2", ports=(80,))
+        obj["spec"]["replicas"] = 2
+        path = self.write("ssa-deploy.json", obj)
+        self.ok("apply", "--server-side", "-f", path)
+        d = self.get("deployment", "x")
+        c = self.container()
+        self.assertEqual((d["spec"]["replicas"], c["env"], c["ports"]),
+                         (2, [{"name": "A", "value": "0"}, {"name": "E", "value": "2"}],
+                          [{"containerPort": 80, "protocol": "TCP"}]))
+        self.assertEqual(d["metadata"]["generation"], 2)
+        out = json.loads(self.ok("get", "deployment", "x", "-o", "json", "--show-managed-fields"))
+        entries = [(e["manager"], e["operation"], e["apiVersion"]) for e in out["metadata"]["managedFields"]]
+        self.assertEqual(entries, [("kubectl", "Apply", "apps/v1")])
+        spec = out["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]
+        self.assertIn("f:replicas", spec)
+        self.assertIn('k:{"containerPort":80,"protocol":"TCP"}',
+                      spec["f:template"]["f:spec"]["f:containers"]['k:{"name":"c"}']["f:ports"])
+        self.assertNotIn('k:{"containerPort":8080,"protocol":"TCP"}',
+                         spec["f:template"]["f:spec"]["f:containers"]['k:{"name":"c"}']["f:ports"])
+        self.assertIn("operation: Apply", self.ok("get", "deployment", "x", "-o", "yaml", "--show-managed-fields"))
+
+        # Manager a asks for replicas 3, which kubectl owns: a conflict.
+        part = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+                "spec": {"replicas": 3, "minReadySeconds": 5}}
+        pa = self.write("ssa-a.json", part)
+        r = self.kubectl("apply", "--server-side", "--field-manager=a", "-f", pa)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn('error: Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas\n'
+                      "Please review the fields above", r.stderr)
+        self.assertEqual(self.get("deployment", "x")["spec"]["replicas"], 2)
+        # --force-conflicts takes the field.
+        self.ok("apply", "--server-side", "--field-manager=a", "--force-conflicts", "-f", pa)
+        self.assertEqual(self.get("deployment", "x")["spec"]["replicas"], 3)
+        part["spec"] = {"replicas": 4, "minReadySeconds": 6}
+        pb = self.write("ssa-b.json", part)
+        r = self.kubectl("apply", "--server-side", "--field-manager=b", "-f", pb)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn('error: Apply failed with 2 conflicts: conflicts with "a":\n- .spec.minReadySeconds\n'
+                      "- .spec.replicas\nPlease review", r.stderr)
+        # The same value is shared, not a conflict.
+        part["spec"] = {"replicas": 3}
+        self.ok("apply", "--server-side", "--field-manager=c", "-f", self.write("ssa-c.json", part))
+        r = self.kubectl("apply", "--server-side", "--field-manager=b", "-f", pb)
+        self.assertIn('error: Apply failed with 3 conflicts: conflicts with "a":\n- .spec.minReadySeconds\n'
+                      '- .spec.replicas\nconflicts with "c":\n- .spec.replicas\nPlease review', r.stderr)
+        part["spec"] = {"replicas": 4}
+        self.ok("apply", "--server-side", "--field-manager=b", "--force-conflicts", "-f",
+                self.write("ssa-b.json", part))
+        out = json.loads(self.ok("get", "deployment", "x", "-o", "json", "--show-managed-fields"))
+        self.assertEqual((out["spec"]["replicas"], out["spec"]["minReadySeconds"]), (4, 5))
+        owners = {e["manager"]: e for e in out["metadata"]["managedFields"]}
+        self.assertEqual(sorted(owners), ["a", "b", "kubectl"])  # c lost its only field
+        self.assertEqual(owners["a"]["fieldsV1"], {"f:spec": {"f:minReadySeconds": {}}})
+        self.assertEqual(owners["b"]["fieldsV1"], {"f:spec": {"f:replicas": {}}})
+        self.assertNotIn("f:replicas", owners["kubectl"]["fieldsV1"]["f:spec"])
+        # a stops applying minReadySeconds: nobody else owns it, so it goes.
+        part["spec"] = {}
+        self.ok("apply", "--server-side", "--field-manager=a", "-f", self.write("ssa-a.json", part))
+        out = json.loads(self.ok("get", "deployment", "x", "-o", "json", "--show-managed-fields"))
+        self.assertNotIn("minReadySeconds", out["spec"])
+        self.assertEqual(sorted(e["manager"] for e in out["metadata"]["managedFields"]), ["b", "kubectl"])
+        # kubectl stops applying the sidecar: the list element goes.
+        obj["spec"]["template"]["spec"]["containers"].pop()
+        obj["spec"].pop("replicas")
+        self.ok("apply", "--server-side", "-f", self.write("ssa-deploy.json", obj))
+        d = self.get("deployment", "x")
+        self.assertEqual([c["name"] for c in d["spec"]["template"]["spec"]["containers"]], ["c"])
+        self.assertEqual(d["spec"]["replicas"], 4)
+
+    def test_apply_errors(self):
+        base = "/apis/apps/v1/namespaces/default/deployments/e"
+        body = json.dumps({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "e"}}).encode()
+        status, _, out = self.server.request("PATCH", base, body=body,
+                                             headers={"Content-Type": "application/apply-patch+yaml"})
+        self.assertEqual((status, json.loads(out)["message"]),
+                         (422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: '
+                          "is required for apply patch"))
+        status, _, out = self.server.request(
+            "PATCH", base + "?fieldManager=m", headers={"Content-Type": "application/apply-patch+yaml"},
+            body=b"apiVersion: v1\nkind: Deployment\nmetadata:\n  name: e\n")
+        self.assertEqual((status, json.loads(out)["message"]), (400, "invalid object type: /v1, Kind=Deployment"))
+        status, _, out = self.server.request(
+            "PATCH", base + "?fieldManager=m", headers={"Content-Type": "application/apply-patch+yaml"},
+            body=b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: e\n  managedFields: []\n")
+        self.assertEqual((status, json.loads(out)["message"]), (400, "metadata.managedFields must be nil"))
+        status, _, out = self.server.request(
+            "PATCH", base + "?fieldManager=m", headers={"Content-Type": "application/apply-patch+yaml"},
+            body=b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\n")
+        self.assertEqual((status, json.loads(out)["message"]),
+                         (400, "the name of the object (other) does not match the name on the URL (e)"))
+        # A ConfigMap created by apply, then a conflict's Status in full.
+        cm = "/api/v1/namespaces/default/configmaps/ssa-cm"
+        status, _, out = self.server.request(
+            "PATCH", cm + "?fieldManager=m1", headers={"Content-Type": "application/apply-patch+yaml"},
+            body=b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-cm\ndata:\n  k: v\n")
+        self.assertEqual(status, 201, out)
+        created = json.loads(out)
+        self.assertEqual([(e["manager"], e["operation"], e["fieldsV1"]) for e in created["metadata"]["managedFields"]],
+                         [("m1", "Apply", {"f:data": {"f:k": {}}})])
+        status, _, out = self.server.request(
+            "PATCH", cm + "?fieldManager=m2", headers={"Content-Type": "application/apply-patch+yaml"},
+            body=b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-cm\ndata:\n  k: w\n")
+        self.assertEqual((status, json.loads(out)), (409, {
+            "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+            "message": 'Apply failed with 1 conflict: conflict with "m1": .data.k', "reason": "Conflict",
+            "details": {"causes": [{"reason": "FieldManagerConflict", "message": 'conflict with "m1"',
+                                    "field": ".data.k"}]}, "code": 409}))
+        # A dry run creates nothing.
+        status, _, out = self.server.request(
+            "PATCH", cm + "-dry?fieldManager=m1&dryRun=All",
+            headers={"Content-Type": "application/apply-patch+yaml"},
+            body=b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-cm-dry\ndata:\n  k: v\n")
+        self.assertEqual((status, json.loads(out)["data"]), (201, {"k": "v"}))
+        self.assertEqual(self.server.get_json(cm + "-dry")[0], 404)
+        # Forced, and applied again unchanged: 200 both times, m2 alone owns k.
+        for _ in range(2):
+            status, _, out = self.server.request(
+                "PATCH", cm + "?fieldManager=m2&force=true",
+                headers={"Content-Type": "application/apply-patch+yaml"},
+                body=b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-cm\ndata:\n  k: w\n")
+            got = json.loads(out)
+            self.assertEqual((status, got["data"]), (200, {"k": "w"}))
+            self.assertEqual([(e["manager"], e["fieldsV1"]) for e in got["metadata"]["managedFields"]],
+                             [("m2", {"f:data": {"f:k": {}}})])

@@ -267,13 +267,17 @@ class WritesTest(ServerTest):
         status, err = self.patch(base + "/pt", '{"data":', merge)
         self.assertEqual((status, err["reason"]), (400, "BadRequest"))
         self.assertIn("unexpected end of JSON input", err["message"])
-        # Strategic merge patch applies (tests/e2e/test_apply.py); server-side apply is not built.
+        # Strategic merge patch and server-side apply: tests/e2e/test_apply.py.
         status, err = self.patch(base + "/pt", '{"data":{"z":"1"}}', "application/apply-patch+yaml")
+        self.assertEqual((status, err["reason"], err["message"]),
+                         (422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
+                          "Required value: is required for apply patch"))
+        status, err = self.patch(base + "/pt", '{"data":{"z":"1"}}', "application/x-patch")
         self.assertEqual((status, err["reason"], err["message"]),
                          (415, "UnsupportedMediaType",
                           "the body of the request was in an unknown format - accepted media types include: "
                           "application/json-patch+json, application/merge-patch+json, "
-                          "application/strategic-merge-patch+json"))
+                          "application/strategic-merge-patch+json, application/apply-patch+yaml"))
         # A resourceVersion in the patch is a precondition.
         status, err = self.patch(base + "/pt", '{"metadata":{"resourceVersion":"%s"},"data":{"z":"1"}}'
                                  % cm["metadata"]["resourceVersion"], merge)
