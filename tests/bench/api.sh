@@ -7,12 +7,13 @@
 #   get      GET of one object
 #   update   PUT (unconditional), each request a different object
 #   patch    PATCH merge-patch, each request a different object
+#   spatch   PATCH strategic-merge-patch, each request a different object
 #   delete   DELETE, each request a different object
 # then, at 16 connections, Pods of realistic size (about 3.5 KiB: create and
 # get), and lists of 100 and of 10,000 ConfigMaps as JSON and as a Table
 # (what kubectl get asks for) next to pgbench running the SELECT a list
 # makes, on the same PostgreSQL (the list's ratio is list/s over SELECT/s).
-# update, patch and delete run as many requests as the create run at the
+# update, patch, spatch and delete run as many requests as the create run at the
 # same concurrency created (-n), so every request finds its object.
 # BENCH_QUICK=1: 16 connections only, 1 s runs, 1,000 instead of 10,000.
 # Prints a table; writes JSON to OUT.json.
@@ -77,6 +78,9 @@ for c in $concurrencies; do
 		-b "$tmp/update.json" --body-template --expect 200 "$url$ns/configmaps/c$c-{{n}}")"
 	add "configmap_patch_c$c" "$(lg -c "$c" -n "$made" -m PATCH -H 'Content-Type: application/merge-patch+json' \
 		-B '{"data":{"b":"patched"}}' --body-template --expect 200 "$url$ns/configmaps/c$c-{{n}}")"
+	add "configmap_spatch_c$c" "$(lg -c "$c" -n "$made" -m PATCH \
+		-H 'Content-Type: application/strategic-merge-patch+json' \
+		-B '{"data":{"a":"strategic"}}' --body-template --expect 200 "$url$ns/configmaps/c$c-{{n}}")"
 	add "configmap_delete_c$c" "$(lg -c "$c" -n "$made" -m DELETE --body-template --expect 200 \
 		"$url$ns/configmaps/c$c-{{n}}")"
 done
@@ -122,7 +126,7 @@ def row(label, r, ratio=""):
 
 print("%-34s %9s %9s %9s %9s %7s" % ("API over TLS (1 KiB ConfigMaps)", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "errors"))
 for c in concs:
-    for op in ("create", "get", "update", "patch", "delete"):
+    for op in ("create", "get", "update", "patch", "spatch", "delete"):
         row("configmap %s, %s conns" % (op, c), results["configmap_%s_c%s" % (op, c)])
 row("pod create (3.5 KiB), 16 conns", results["pod_create_c16"])
 row("pod get, 16 conns", results["pod_get_c16"])

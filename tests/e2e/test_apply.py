@@ -413,3 +413,27 @@ class ServerSideApplyTest(KubectlCase):
             self.assertEqual((status, got["data"]), (200, {"k": "w"}))
             self.assertEqual([(e["manager"], e["fieldsV1"]) for e in got["metadata"]["managedFields"]],
                              [("m2", {"f:data": {"f:k": {}}})])
+
+
+class NodeCommandsTest(KubectlCase):
+    """kubectl taint, cordon and uncordon: strategic merge patches of a Node."""
+
+    def test_taint_cordon_uncordon(self):
+        self.ok("apply", "-f", self.write("node-n1.json", {
+            "apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "labels": {"zone": "a"}}}), ns=False)
+        self.assertIn("tainted", self.ok("taint", "nodes", "n1", "dedicated=db:NoSchedule", ns=False))
+        self.assertIn("tainted", self.ok("taint", "nodes", "n1", "gpu:NoExecute", ns=False))
+        taints = self.get("node", "n1")["spec"]["taints"]
+        # kubectl puts the taints it adds before the ones there ($setElementOrder).
+        self.assertEqual([(t["key"], t.get("value"), t["effect"]) for t in taints],
+                         [("gpu", None, "NoExecute"), ("dedicated", "db", "NoSchedule")])
+        self.assertIn("cordoned", self.ok("cordon", "n1", ns=False))
+        self.assertTrue(self.get("node", "n1")["spec"]["unschedulable"])
+        self.assertIn("SchedulingDisabled", self.ok("get", "node", "n1", ns=False))
+        self.assertIn("untainted", self.ok("taint", "nodes", "n1", "dedicated:NoSchedule-", ns=False))
+        self.assertEqual([t["key"] for t in self.get("node", "n1")["spec"]["taints"]], ["gpu"])
+        self.assertIn("uncordoned", self.ok("uncordon", "n1", ns=False))
+        self.assertNotIn("unschedulable", self.get("node", "n1")["spec"])
+        r = self.kubectl("taint", "nodes", "n1", "gpu:NoExecute", ns=False)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("already has gpu taint(s) with same effect(s) and --overwrite is false", r.stderr)
