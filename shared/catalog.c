@@ -15,6 +15,7 @@
  * type by a linear scan (a type has at most a few dozen fields).
  */
 #include "catalog.h"
+#include "shared/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,34 +32,6 @@ struct pending_ref {
 	size_t field;	  /* the field's index in it */
 	char *name;	  /* the field's message type */
 };
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (!p)
-		abort();
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-static char *xalloc(size_t n)
-{
-	char *p = calloc(1, n + 1);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		abort();
-	return p;
-}
 
 static int type_cmp(const void *a, const void *b)
 {
@@ -164,7 +137,7 @@ static char *join_words(char **words, size_t n)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		len += strlen(words[i]) + 1;
-	s = p = xalloc(len);
+	s = p = xcalloc(1, len + 1);
 	for (size_t i = 0; i < n; i++)
 		p += sprintf(p, "%s%s", i ? " " : "", words[i]);
 	return s;
@@ -250,7 +223,7 @@ static int parse_field(struct catalog_type *t, char **w, size_t n, const char *p
 		if (strchr(type, '.')) {
 			r->name = xstrndup(type, strlen(type));
 		} else {
-			r->name = xalloc(strlen(package) + strlen(type) + 1);
+			r->name = xcalloc(1, strlen(package) + strlen(type) + 2);
 			sprintf(r->name, "%s.%s", package, type);
 		}
 	}
@@ -318,7 +291,7 @@ int catalog_load_text(const char *text, char *err, size_t err_len)
 			types = xrealloc(types, (num_types + 1) * sizeof(*types));
 			cur = &types[num_types++];
 			memset(cur, 0, sizeof(*cur));
-			cur->name = xalloc(strlen(package) + strlen(w[1]) + 1);
+			cur->name = xcalloc(1, strlen(package) + strlen(w[1]) + 2);
 			sprintf((char *)cur->name, "%s.%s", package, w[1]);
 			cur->markers = join_words(w + 2, n - 2);
 		} else {

@@ -11,6 +11,7 @@
  * Plans are indexed like the catalog's types and die with a reload of it.
  */
 #include "shared/defaults_table.h"
+#include "shared/xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -35,32 +36,6 @@ static size_t num_plans;
 static const struct catalog_type *plan_base; /* catalog_at(0) when loaded */
 static struct ref *refs;
 static size_t num_refs;
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		abort();
-	return p;
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 static void rule_free(struct defaults_rule *r)
 {

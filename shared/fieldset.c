@@ -13,6 +13,7 @@
  * object and its "shape" together: what the catalog says a position is.
  */
 #include "fieldset.h"
+#include "shared/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,23 +38,6 @@ struct fieldset {
 	struct entry *e;
 	size_t n, cap;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (!p)
-		abort();
-	return p;
-}
 
 /* ---- values: upstream's JSON text and order ---- */
 

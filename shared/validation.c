@@ -22,17 +22,9 @@
 #include "shared/registry.h"
 #include "shared/unicode_class.h"
 #include "shared/validation_internal.h"
+#include "shared/xalloc.h"
 
 /* ---- the error list ---- */
-
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
-}
 
 static void add_cause(struct vctx *c, const char *path, const char *reason, const char *message)
 {

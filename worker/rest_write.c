@@ -443,6 +443,23 @@ static bool conflicts(struct rest_call *call)
 	return true;
 }
 
+/*
+ * A resourceVersion in a patch or an apply body is a precondition: true
+ * (with the Conflict set) when it is not the stored one; no retry helps.
+ */
+static bool stale_precondition(struct rest_call *call, json_t *obj, json_t *current)
+{
+	const char *rv = json_string_value(json_object_get(meta_of(obj), "resourceVersion"));
+	const char *cur_rv =
+	    json_string_value(json_object_get(meta_of(current), "resourceVersion"));
+
+	if (!rv || !cur_rv || strcmp(rv, cur_rv) == 0)
+		return false;
+	call->expected_rv = -1;
+	conflicts(call);
+	return true;
+}
+
 /* Equal JSON, two absent values included (json_equal calls those different). */
 static bool same_json(json_t *a, json_t *b)
 {
@@ -1445,18 +1462,12 @@ static json_t *apply_object(struct rest_call *call, json_t *live)
 static enum action apply_transform(struct rest_call *call, json_t *current, json_t **next)
 {
 	json_t *obj = apply_object(call, current);
-	const char *rv, *cur_rv;
 	enum action act;
 
 	if (!obj)
 		return ACT_ERROR;
-	/* A resourceVersion in the body is a precondition. */
-	rv = json_string_value(json_object_get(meta_of(obj), "resourceVersion"));
-	cur_rv = json_string_value(json_object_get(meta_of(current), "resourceVersion"));
-	if (rv && cur_rv && strcmp(rv, cur_rv) != 0) {
+	if (stale_precondition(call, obj, current)) {
 		json_decref(obj);
-		call->expected_rv = -1; /* no retry can succeed */
-		conflicts(call);
 		return ACT_ERROR;
 	}
 	call->body = obj;
@@ -1476,7 +1487,7 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 	struct arena *a = &req->arena;
 	struct patch_result pr;
 	json_t *patched;
-	const char *rv, *cur_rv, *name;
+	const char *name;
 	const char *body = req->body.data ? req->body.data : "";
 	enum action act;
 	json_t *base;
@@ -1562,13 +1573,8 @@ static enum action patch_transform(struct rest_call *call, json_t *current, json
 			  NULL);
 		return ACT_ERROR;
 	}
-	/* A resourceVersion in the patch is a precondition. */
-	rv = json_string_value(json_object_get(meta_of(patched), "resourceVersion"));
-	cur_rv = json_string_value(json_object_get(meta_of(current), "resourceVersion"));
-	if (rv && cur_rv && strcmp(rv, cur_rv) != 0) {
+	if (stale_precondition(call, patched, current)) {
 		json_decref(patched);
-		call->expected_rv = -1; /* no retry can succeed */
-		conflicts(call);
 		return ACT_ERROR;
 	}
 	if (call->rt->namespaced)

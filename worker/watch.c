@@ -33,6 +33,7 @@
 #include "shared/proto_json.h"
 #include "shared/protobuf.h"
 #include "shared/selector.h"
+#include "shared/xalloc.h"
 #include "worker/pg_pool.h"
 #include "worker/rest_internal.h"
 #include "worker/worker.h"
@@ -131,15 +132,6 @@ static const char *event_type(const char *t)
 	if (strcmp(t, "DELETED") == 0)
 		return "DELETED";
 	return "MODIFIED";
-}
-
-static char *xstrdup(const char *s)
-{
-	char *c = strdup(s ? s : "");
-
-	if (!c)
-		abort();
-	return c;
 }
 
 static void event_clear(struct watch_event *e)
