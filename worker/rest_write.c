@@ -24,6 +24,7 @@
 #include "shared/managed_fields.h"
 #include "shared/patch_read.h"
 #include "shared/proto_json.h"
+#include "shared/quantity_fields.h"
 #include "shared/protobuf.h"
 #include "shared/strategic_patch.h"
 #include "shared/timestamp.h"
@@ -139,6 +140,26 @@ static const struct catalog_type *body_type(struct rest_call *call)
 	return rest_is_scale(call)
 		   ? catalog_kind("autoscaling", "v1", "Scale")
 		   : catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
+}
+
+/*
+ * Quantities in canonical form, as kube-apiserver decodes and writes them
+ * back; a value that is not a quantity is the decode error upstream gives
+ * (400), set as the call's error.
+ */
+static bool quantities_canonical(struct rest_call *call, json_t *obj)
+{
+	if (quantity_fields_canonical(
+		&call->req->arena, catalog_kind(call->rt->group, call->rt->version, call->rt->kind),
+		obj))
+		return true;
+	set_error(
+	    call, 400, "BadRequest",
+	    arena_printf(&call->req->arena,
+			 "%s in version \"%s\" cannot be handled as a %s: " QUANTITY_FORMAT_ERROR,
+			 call->rt->kind, call->rt->version, call->rt->kind),
+	    NULL);
+	return false;
 }
 
 /*
@@ -552,7 +573,8 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 	json_object_set(meta_of(obj), "resourceVersion",
 			json_object_get(cur_meta, "resourceVersion"));
 	/* The status subresource has validators of its own, not built yet. */
-	if (strcmp(call->subresource, "status") != 0 && !object_valid(call, obj, current)) {
+	if (!quantities_canonical(call, obj) ||
+	    (strcmp(call->subresource, "status") != 0 && !object_valid(call, obj, current))) {
 		json_decref(obj);
 		return ACT_ERROR;
 	}
@@ -950,7 +972,7 @@ static void create_write(struct rest_call *call)
 	struct arena *a = &call->req->arena;
 	char *json;
 
-	if (!object_valid(call, call->body, NULL)) {
+	if (!quantities_canonical(call, call->body) || !object_valid(call, call->body, NULL)) {
 		finish_error(call, NULL);
 		return;
 	}

@@ -434,6 +434,32 @@ class WritesTest(ServerTest):
                                 {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name"}})
         self.assertEqual((status, err["details"]["causes"][0]["field"]), (422, "metadata.name"))
 
+    def test_quantities_come_back_canonical(self):
+        base = "/api/v1/namespaces/default/pods"
+
+        def pod(name, requests, limits):
+            return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                    "spec": {"containers": [{"name": "c", "image": "nginx",
+                                             "resources": {"requests": requests, "limits": limits}}]}}
+        status, created = self.call("POST", base, pod("quantities", {"cpu": "0.5", "memory": " 1024Mi "},
+                                                      {"cpu": 1, "memory": "1.5Gi"}))
+        self.assertEqual(status, 201, created)
+        self.assertEqual(created["spec"]["containers"][0]["resources"],
+                         {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1536Mi"}})
+        status, err = self.call("POST", base, pod("bad-quantity", {"cpu": "lots"}, {}))
+        self.assertEqual((status, err["reason"]), (400, "BadRequest"))
+        self.assertEqual(err["message"], 'Pod in version "v1" cannot be handled as a Pod: quantities must match the '
+                                         "regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+        self.assertEqual(self.call("GET", base + "/bad-quantity")[0], 404)
+        # Patches too (a pod's resources are immutable: a quota's are not).
+        quotas = "/api/v1/namespaces/default/resourcequotas"
+        status, _ = self.call("POST", quotas, {"apiVersion": "v1", "kind": "ResourceQuota",
+                                               "metadata": {"name": "q"}, "spec": {"hard": {"pods": "10"}}})
+        self.assertEqual(status, 201)
+        status, patched = self.patch(quotas + "/q", json.dumps({"spec": {"hard": {"memory": "2048Mi"}}}),
+                                     "application/strategic-merge-patch+json")
+        self.assertEqual((status, patched["spec"]["hard"]), (200, {"pods": "10", "memory": "2Gi"}))
+
     def test_racing_patches_lose_no_update(self):
         base = "/api/v1/namespaces/default/configmaps"
         self.assertEqual(self.call("POST", base, configmap("patched-race"))[0], 201)
