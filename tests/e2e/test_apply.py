@@ -437,3 +437,28 @@ class NodeCommandsTest(KubectlCase):
         r = self.kubectl("taint", "nodes", "n1", "gpu:NoExecute", ns=False)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("already has gpu taint(s) with same effect(s) and --overwrite is false", r.stderr)
+
+
+class ClientToServerSideApplyTest(KubectlCase):
+    """An object kubectl apply made client-side, then applied server-side:
+    unchanged and changed, without conflicts, as upstream documents the
+    migration ("field management transfers ... without encountering
+    conflicts")."""
+    ns = "csa-ssa"
+
+    def test_migration_has_no_conflicts(self):
+        self.ok("create", "namespace", self.ns, ns=False)
+        obj = deployment()
+        path = self.write("csa-ssa.json", obj)
+        self.assertIn("created", self.ok("apply", "-f", path))
+        self.assertIn("serverside-applied", self.ok("apply", "--server-side", "-f", path))
+        obj["spec"]["replicas"] = 3
+        obj["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:2"
+        path = self.write("csa-ssa.json", obj)
+        r = self.kubectl("apply", "--server-side", "-f", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        d = json.loads(self.ok("get", "deployment", "x", "-o", "json", "--show-managed-fields"))
+        self.assertEqual((d["spec"]["replicas"], d["spec"]["template"]["spec"]["containers"][0]["image"]),
+                         (3, "nginx:2"))
+        managers = {(m["manager"], m["operation"]) for m in d["metadata"]["managedFields"]}
+        self.assertIn(("kubectl", "Apply"), managers)
