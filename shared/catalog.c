@@ -385,6 +385,20 @@ const struct catalog_type *catalog_kind(const char *group, const char *version, 
 	return NULL;
 }
 
+const struct catalog_type *catalog_kind_of(const char *api_version, const char *kind)
+{
+	const char *slash;
+	char group[256];
+
+	if (!api_version || !kind)
+		return NULL;
+	slash = strchr(api_version, '/');
+	if (slash && (size_t)(slash - api_version) >= sizeof(group))
+		return NULL;
+	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
+	return catalog_kind(group, slash ? slash + 1 : api_version, kind);
+}
+
 const struct catalog_field *catalog_field_by_number(const struct catalog_type *t, int number)
 {
 	for (size_t i = 0; i < t->num_fields; i++) {

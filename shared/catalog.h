@@ -80,6 +80,8 @@ const struct catalog_type *catalog_at(size_t i);
 const struct catalog_type *catalog_type(const char *proto_name);
 /* The message type of a kind of a group-version, or NULL. */
 const struct catalog_type *catalog_kind(const char *group, const char *version, const char *kind);
+/* The same by an object's apiVersion ("v1", "apps/v1") and kind; NULL for either NULL. */
+const struct catalog_type *catalog_kind_of(const char *api_version, const char *kind);
 const struct catalog_field *catalog_field_by_number(const struct catalog_type *t, int number);
 const struct catalog_field *catalog_field_by_name(const struct catalog_type *t, const char *name);
 /* The field with this JSON name, also among the fields of embedded (inline) structs. */

@@ -247,16 +247,9 @@ int defaults_apply_object(json_t *obj)
 {
 	const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
 	const char *kind = json_string_value(json_object_get(obj, "kind"));
-	const struct catalog_type *t;
-	const char *slash;
-	char group[256];
+	const struct catalog_type *t = catalog_kind_of(api_version, kind);
 
-	if (!json_is_object(obj) || !api_version || !kind)
+	if (!json_is_object(obj) || !t)
 		return -1;
-	slash = strchr(api_version, '/');
-	if (slash && (size_t)(slash - api_version) >= sizeof(group))
-		return -1;
-	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
-	t = catalog_kind(group, slash ? slash + 1 : api_version, kind);
-	return t ? defaults_apply(t, obj) : -1;
+	return defaults_apply(t, obj);
 }

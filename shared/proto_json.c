@@ -531,14 +531,9 @@ json_t *proto_json_decode_object(const char *api_version, const char *kind, cons
 				 size_t len, char *err, size_t err_len, int depth)
 {
 	struct decoder d = {err, err_len, false};
-	char group[256];
-	const char *slash = strchr(api_version, '/');
-	const char *version = slash ? slash + 1 : api_version;
-	const struct catalog_type *t;
+	const struct catalog_type *t = catalog_kind_of(api_version, kind);
 	json_t *body, *out;
 
-	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
-	t = catalog_kind(group, version, kind);
 	if (!t) {
 		/* Worded as runtime's notRegisteredErr, whose %q escapes what is not UTF-8. */
 		struct buf quoted_kind = {0}, quoted_version = {0};

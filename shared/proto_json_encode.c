@@ -278,15 +278,10 @@ const struct catalog_type *proto_json_type_of(json_t *obj)
 {
 	const char *kind = json_string_value(json_object_get(obj, "kind"));
 	const char *api_version = json_string_value(json_object_get(obj, "apiVersion"));
-	const char *slash;
-	const struct catalog_type *t;
-	char group[256];
+	const struct catalog_type *t = catalog_kind_of(api_version, kind);
 
 	if (!kind || !api_version)
 		return NULL;
-	slash = strchr(api_version, '/');
-	snprintf(group, sizeof(group), "%.*s", slash ? (int)(slash - api_version) : 0, api_version);
-	t = catalog_kind(group, slash ? slash + 1 : api_version, kind);
 	return t ? t : catalog_kind("meta.k8s.io", "v1", kind);
 }
 

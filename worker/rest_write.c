@@ -135,11 +135,15 @@ static const char *body_api_version(struct rest_call *call)
 	return rest_is_scale(call) ? "autoscaling/v1" : rest_api_version(call);
 }
 
+/* The kind's own type (a Scale update changes the whole object). */
+static const struct catalog_type *object_type(struct rest_call *call)
+{
+	return catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
+}
+
 static const struct catalog_type *body_type(struct rest_call *call)
 {
-	return rest_is_scale(call)
-		   ? catalog_kind("autoscaling", "v1", "Scale")
-		   : catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
+	return rest_is_scale(call) ? catalog_kind("autoscaling", "v1", "Scale") : object_type(call);
 }
 
 /*
@@ -149,9 +153,7 @@ static const struct catalog_type *body_type(struct rest_call *call)
  */
 static bool quantities_canonical(struct rest_call *call, json_t *obj)
 {
-	if (quantity_fields_canonical(
-		&call->req->arena, catalog_kind(call->rt->group, call->rt->version, call->rt->kind),
-		obj))
+	if (quantity_fields_canonical(&call->req->arena, object_type(call), obj))
 		return true;
 	set_error(
 	    call, 400, "BadRequest",
@@ -187,12 +189,6 @@ static bool object_valid(struct rest_call *call, json_t *obj, json_t *old)
 	}
 	validation_errors_free(&errs);
 	return ok;
-}
-
-/* The kind's own type (a Scale update changes the whole object). */
-static const struct catalog_type *object_type(struct rest_call *call)
-{
-	return catalog_kind(call->rt->group, call->rt->version, call->rt->kind);
 }
 
 /*
