@@ -76,6 +76,14 @@ void authn_identity_free(struct user_info *id)
 	for (size_t i = 0; i < id->num_groups; i++)
 		free((char *)id->groups[i]);
 	free(id->groups);
+	for (size_t i = 0; i < id->num_extra; i++) {
+		for (size_t j = 0; j < id->extra[i].num_values; j++)
+			free((char *)id->extra[i].values[j]);
+		free(id->extra[i].values);
+		free((char *)id->extra[i].key);
+	}
+	free(id->extra);
+	free((char *)id->uid);
 	free((char *)id->name);
 	memset(id, 0, sizeof(*id));
 }

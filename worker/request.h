@@ -26,10 +26,20 @@
 struct conn;
 struct worker;
 
+/* One user.Info "extra" entry, e.g. authentication.kubernetes.io/pod-name. */
+struct user_extra {
+	const char *key;
+	const char **values;
+	size_t num_values;
+};
+
 struct user_info {
 	const char *name;    /* "system:anonymous" when unauthenticated */
+	const char *uid;     /* NULL when the authenticator gives none */
 	const char **groups; /* includes system:authenticated / system:unauthenticated */
 	size_t num_groups;
+	struct user_extra *extra;
+	size_t num_extra;
 	bool authenticated;
 	bool rejected; /* credentials were presented and did not verify: 401 */
 };
