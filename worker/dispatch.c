@@ -56,6 +56,11 @@ void dispatch(struct request *req)
 		response_send_status(req, 401, "Unauthorized", "Unauthorized");
 		return;
 	}
+	dispatch_authenticated(req);
+}
+
+void dispatch_authenticated(struct request *req)
+{
 	if (!authorized(req)) {
 		forbidden(req);
 		return;

@@ -9,4 +9,8 @@
 
 void dispatch(struct request *req);
 
+/* The rest of the way once req->user is final (authentication may finish
+ * later than dispatch() returns): authorization, then the handler. */
+void dispatch_authenticated(struct request *req);
+
 #endif
