@@ -13,6 +13,7 @@
  */
 #include "fieldset.h"
 #include "shared/fieldset_internal.h"
+#include "shared/gojson.h"
 #include "shared/xalloc.h"
 
 #include <stdio.h>
@@ -717,50 +718,11 @@ json_t *fieldset_to_json(const struct fieldset *s)
 /* Go's %q of a string, which upstream's path printing uses. */
 static void go_quote(const char *s, char **out, size_t *len, size_t *cap)
 {
-	static const char hex[] = "0123456789abcdef";
+	struct buf q = {0};
 
-	put(out, len, cap, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[8];
-
-		switch (*p) {
-		case '"':
-			put(out, len, cap, "\\\"", 2);
-			break;
-		case '\\':
-			put(out, len, cap, "\\\\", 2);
-			break;
-		case '\a':
-			put(out, len, cap, "\\a", 2);
-			break;
-		case '\b':
-			put(out, len, cap, "\\b", 2);
-			break;
-		case '\f':
-			put(out, len, cap, "\\f", 2);
-			break;
-		case '\n':
-			put(out, len, cap, "\\n", 2);
-			break;
-		case '\r':
-			put(out, len, cap, "\\r", 2);
-			break;
-		case '\t':
-			put(out, len, cap, "\\t", 2);
-			break;
-		case '\v':
-			put(out, len, cap, "\\v", 2);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				snprintf(esc, sizeof(esc), "\\x%c%c", hex[*p >> 4], hex[*p & 15]);
-				put(out, len, cap, esc, 4);
-			} else {
-				put(out, len, cap, (const char *)p, 1);
-			}
-		}
-	}
-	put(out, len, cap, "\"", 1);
+	gojson_quote(&q, s, strlen(s));
+	put(out, len, cap, q.data, q.len);
+	buf_free(&q);
 }
 
 /* value.ToString: strings quoted, numbers and booleans bare. */

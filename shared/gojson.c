@@ -9,6 +9,7 @@
  * stack.
  */
 #include "gojson.h"
+#include "shared/unicode_class.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -75,61 +76,62 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *rune)
 	return need;
 }
 
+size_t gojson_utf8_decode(const char *s, size_t len, uint32_t *rune)
+{
+	return utf8_decode((const unsigned char *)s, len, rune);
+}
+
+size_t gojson_utf8_encode(uint32_t r, char out[4])
+{
+	if (r < 0x80) {
+		out[0] = (char)r;
+		return 1;
+	}
+	if (r < 0x800) {
+		out[0] = (char)(0xC0 | (r >> 6));
+		out[1] = (char)(0x80 | (r & 0x3F));
+		return 2;
+	}
+	if (r < 0x10000) {
+		out[0] = (char)(0xE0 | (r >> 12));
+		out[1] = (char)(0x80 | ((r >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (r & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (r >> 18));
+	out[1] = (char)(0x80 | ((r >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((r >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (r & 0x3F));
+	return 4;
+}
+
+bool gojson_utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t r;
+		size_t w = utf8_decode((const unsigned char *)s + i, len - i, &r);
+
+		if (r == RUNE_ERROR && w == 1)
+			return false;
+		i += w;
+	}
+	return true;
+}
+
 static void utf8_append(struct buf *out, uint32_t r)
 {
 	char b[4];
 
-	if (r < 0x80) {
-		b[0] = (char)r;
-		buf_append(out, b, 1);
-	} else if (r < 0x800) {
-		b[0] = (char)(0xC0 | (r >> 6));
-		b[1] = (char)(0x80 | (r & 0x3F));
-		buf_append(out, b, 2);
-	} else if (r < 0x10000) {
-		b[0] = (char)(0xE0 | (r >> 12));
-		b[1] = (char)(0x80 | ((r >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (r & 0x3F));
-		buf_append(out, b, 3);
-	} else {
-		b[0] = (char)(0xF0 | (r >> 18));
-		b[1] = (char)(0x80 | ((r >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((r >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (r & 0x3F));
-		buf_append(out, b, 4);
-	}
+	buf_append(out, b, gojson_utf8_encode(r, b));
 }
 
-/*
- * strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the
- * ASCII space. Exact for Latin-1; beyond it, Go's tables are approximated by
- * the separators, format characters, private-use areas and noncharacters,
- * and an unassigned code point counts as printable (Go escapes it). The
- * difference can only show in how a key is quoted in a message.
- */
+/* strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the
+ * ASCII space, from Unicode's tables (shared/unicode_class.c). */
 static bool go_is_print(uint32_t r)
 {
-	if (r < 0x20)
-		return false;
-	if (r < 0x7F)
-		return true;
-	if (r < 0xA1 || r == 0xAD)
-		return false;
-	if (r < 0x100)
-		return true;
-	if ((r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x180E ||
-	    r == 0x1680)
-		return false;
-	if ((r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) ||
-	    (r >= 0x205F && r <= 0x2064) || (r >= 0x2066 && r <= 0x206F) || r == 0x3000)
-		return false;
-	if ((r >= 0xD800 && r <= 0xF8FF) || (r >= 0xFDD0 && r <= 0xFDEF) || r == 0xFEFF ||
-	    (r >= 0xFFF9 && r <= 0xFFFB))
-		return false;
-	if ((r & 0xFFFE) == 0xFFFE || r >= 0xF0000 || r == 0xE0001 ||
-	    (r >= 0xE0020 && r <= 0xE007F))
-		return false;
-	return true;
+	return r < 0x80 ? r >= 0x20 && r < 0x7F : unicode_is_print(r);
 }
 
 /* strconv's appendEscapedRune, for a double-quoted string. */

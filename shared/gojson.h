@@ -16,6 +16,7 @@
 #define PGKUBE_GOJSON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,16 @@ json_t *gojson_number(const char *literal, size_t len);
 
 /* strconv.Quote: s in double quotes, with Go's escapes for what is not printable. */
 void gojson_quote(struct buf *out, const char *s, size_t len);
+
+/*
+ * utf8.DecodeRune: the rune at s and its width; an invalid or truncated
+ * sequence, a surrogate or an overlong form is U+FFFD of width 1.
+ */
+size_t gojson_utf8_decode(const char *s, size_t len, uint32_t *rune);
+/* Writes r as UTF-8 to out; returns its width (1 to 4). */
+size_t gojson_utf8_encode(uint32_t r, char out[4]);
+/* utf8.ValidString. */
+bool gojson_utf8_valid(const char *s, size_t len);
 
 enum gojson_atoi_result {
 	GOJSON_ATOI_OK,

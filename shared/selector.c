@@ -12,170 +12,17 @@
  * tests/unit/test_selector.c on a real PostgreSQL, row for row.
  */
 #include "selector.h"
+#include "shared/gojson.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Go compatibility: UTF-8 decoding, strconv.Quote, strconv.ParseInt ---- */
-
-#define RUNE_ERROR 0xFFFD
-
-/*
- * Decodes the UTF-8 sequence at s as Go's utf8.DecodeRune does: an invalid
- * or truncated sequence is RUNE_ERROR of width 1. Returns the width.
- */
-static size_t utf8_decode(const char *s, size_t len, uint32_t *rune)
+/* strconv.ParseInt(s, 10, 64), which is Atoi on a 64-bit platform. */
+static bool parse_int64(const char *s, int64_t *out)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-	uint32_t r;
-
-	if (u[0] < 0x80) {
-		*rune = u[0];
-		return 1;
-	}
-	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-		need = 1;
-		r = u[0] & 0x1F;
-	} else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-		need = 2;
-		r = u[0] & 0x0F;
-		lo = u[0] == 0xE0 ? 0xA0 : 0x80;
-		hi = u[0] == 0xED ? 0x9F : 0xBF;
-	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-		need = 3;
-		r = u[0] & 0x07;
-		lo = u[0] == 0xF0 ? 0x90 : 0x80;
-		hi = u[0] == 0xF4 ? 0x8F : 0xBF;
-	} else {
-		goto invalid;
-	}
-	if (len <= need)
-		goto invalid;
-	for (i = 1; i <= need; i++) {
-		if (u[i] < (i == 1 ? lo : 0x80) || u[i] > (i == 1 ? hi : 0xBF))
-			goto invalid;
-		r = r << 6 | (u[i] & 0x3F);
-	}
-	*rune = r;
-	return need + 1;
-invalid:
-	*rune = RUNE_ERROR;
-	return 1;
-}
-
-static size_t utf8_encode(uint32_t r, char *out)
-{
-	if (r < 0x80) {
-		out[0] = (char)r;
-		return 1;
-	}
-	if (r < 0x800) {
-		out[0] = (char)(0xC0 | r >> 6);
-		out[1] = (char)(0x80 | (r & 0x3F));
-		return 2;
-	}
-	if (r < 0x10000) {
-		out[0] = (char)(0xE0 | r >> 12);
-		out[1] = (char)(0x80 | (r >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (r & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | r >> 18);
-	out[1] = (char)(0x80 | (r >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (r >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (r & 0x3F));
-	return 4;
-}
-
-static bool utf8_valid(const char *s)
-{
-	size_t len = strlen(s), i = 0;
-
-	while (i < len) {
-		uint32_t r;
-		size_t w = utf8_decode(s + i, len - i, &r);
-
-		if (r == RUNE_ERROR && w == 1)
-			return false;
-		i += w;
-	}
-	return true;
-}
-
-/*
- * unicode.IsPrint for the runes a quoted value is likely to hold: C0 and C1
- * controls, non-ASCII spaces, format characters, surrogates and private use
- * are escaped; other runes are taken as printable (Go also escapes the
- * unassigned ones, which would need Unicode's tables).
- */
-static bool go_is_print(uint32_t r)
-{
-	if (r < 0x80)
-		return r >= 0x20 && r < 0x7F;
-	return !(r <= 0xA0 || r == 0xAD || r == 0x1680 || (r >= 0x2000 && r <= 0x200F) ||
-		 (r >= 0x2028 && r <= 0x202F) || (r >= 0x205F && r <= 0x206F) || r == 0x3000 ||
-		 (r >= 0xD800 && r <= 0xF8FF) || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) ||
-		 r >= 0xF0000);
-}
-
-/* The runes strconv.Quote writes as a backslash and a letter, and those letters. */
-static const char go_escaped[] = "\"\\\a\b\f\n\r\t\v", go_escapes[] = "\"\\abfnrtv";
-
-/* Appends s as Go's strconv.Quote (the %q verb) writes it. */
-static void go_quote(struct buf *out, const char *s, size_t len)
-{
-	size_t i = 0;
-
-	buf_append(out, "\"", 1);
-	while (i < len) {
-		uint32_t r;
-		size_t w = utf8_decode(s + i, len - i, &r);
-		const char *special = r && r < 0x80 ? strchr(go_escaped, (int)r) : NULL;
-
-		if (r == RUNE_ERROR && w == 1) {
-			buf_printf(out, "\\x%02x", (unsigned char)s[i]);
-			i++;
-			continue;
-		}
-		if (special)
-			buf_printf(out, "\\%c", go_escapes[special - go_escaped]);
-		else if (go_is_print(r))
-			buf_append(out, s + i, w);
-		else if (r < 0x80)
-			buf_printf(out, "\\x%02x", (unsigned)r);
-		else if (r < 0x10000)
-			buf_printf(out, "\\u%04x", (unsigned)r);
-		else
-			buf_printf(out, "\\U%08x", (unsigned)r);
-		i += w;
-	}
-	buf_append(out, "\"", 1);
-}
-
-/* strconv.ParseInt(s, 10, 64): an optional sign, then decimal digits only. */
-static bool go_parse_int64(const char *s, int64_t *out)
-{
-	bool negative = false;
-	uint64_t n = 0, limit;
-
-	if (*s == '+' || *s == '-')
-		negative = *s++ == '-';
-	if (*s == '\0')
-		return false;
-	limit = negative ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		if (n > (limit - (uint64_t)(*s - '0')) / 10)
-			return false;
-		n = n * 10 + (uint64_t)(*s - '0');
-	}
-	*out = negative ? (int64_t)(0 - n) : (int64_t)n;
-	return true;
+	return gojson_atoi(s, strlen(s), out) == GOJSON_ATOI_OK;
 }
 
 /* ---- Validation of label keys and values (k8s.io/apimachinery/pkg/util/validation) ---- */
@@ -301,7 +148,7 @@ static void append_invalid(struct buf *out, const char *path, const char *value,
 			   const struct buf *reasons)
 {
 	buf_printf(out, "%s: Invalid value: ", path);
-	go_quote(out, value, len);
+	gojson_quote(out, value, len);
 	buf_printf(out, ": %s", reasons->data);
 }
 
@@ -540,11 +387,11 @@ static int label_check_values(struct label_parser *p, const struct label_require
 
 	if (r->op == LABEL_GT || r->op == LABEL_LT) {
 		for (i = 0; i < r->num_values; i++) {
-			if (go_parse_int64(r->values[i], &n))
+			if (parse_int64(r->values[i], &n))
 				continue;
 			buf_append_str(&errors, count++ ? ", " : "");
 			buf_printf(&errors, "values[%zu]: Invalid value: ", i);
-			go_quote(&errors, r->values[i], strlen(r->values[i]));
+			gojson_quote(&errors, r->values[i], strlen(r->values[i]));
 			buf_append_str(&errors,
 				       ": for 'Gt', 'Lt' operators, the value must be an integer");
 		}
@@ -745,8 +592,8 @@ static bool label_requirement_matches(const struct label_requirement *r, json_t 
 		return label == NULL;
 	case LABEL_GT:
 	case LABEL_LT:
-		if (!value || r->num_values != 1 || !go_parse_int64(value, &have) ||
-		    !go_parse_int64(r->values[0], &want))
+		if (!value || r->num_values != 1 || !parse_int64(value, &have) ||
+		    !parse_int64(r->values[0], &want))
 			return false;
 		return r->op == LABEL_GT ? have > want : have < want;
 	}
@@ -799,7 +646,7 @@ static int field_unescape(struct arena *a, const char *s, size_t len, const char
 	v = w = arena_alloc(a, len * 3 + 1);
 	while (i < len) {
 		uint32_t r;
-		size_t width = utf8_decode(s + i, len - i, &r);
+		size_t width = gojson_utf8_decode(s + i, len - i, &r);
 		char rune[4];
 
 		i += width;
@@ -807,7 +654,7 @@ static int field_unescape(struct arena *a, const char *s, size_t len, const char
 			if (r != '\\' && r != ',' && r != '=') {
 				*error = arena_printf(
 				    a, "invalid field selector: invalid escape sequence: \\%.*s",
-				    (int)utf8_encode(r, rune), rune);
+				    (int)gojson_utf8_encode(r, rune), rune);
 				return -1;
 			}
 			escaped = false;
@@ -820,7 +667,7 @@ static int field_unescape(struct arena *a, const char *s, size_t len, const char
 			    (unsigned)r);
 			return -1;
 		}
-		w += utf8_encode(r, w);
+		w += gojson_utf8_encode(r, w);
 	}
 	if (escaped) {
 		*error = "invalid field selector: invalid escape sequence: \\";
@@ -1016,7 +863,7 @@ static bool label_requirement_sql_ok(const struct label_requirement *r, size_t *
 	case LABEL_GT:
 	case LABEL_LT:
 		*num_params = 2;
-		return r->num_values == 1 && go_parse_int64(r->values[0], &n);
+		return r->num_values == 1 && parse_int64(r->values[0], &n);
 	default:
 		*num_params = 2;
 		return r->num_values == 1;
@@ -1171,7 +1018,7 @@ int field_selector_to_sql(struct arena *a, const struct field_selector *s, const
 	paths = arena_alloc(a, s->num_reqs * sizeof(*paths));
 	for (i = 0; i < s->num_reqs; i++) {
 		paths[i] = field_path_literal(a, s->reqs[i].field);
-		if (!paths[i] || !utf8_valid(s->reqs[i].value))
+		if (!paths[i] || !gojson_utf8_valid(s->reqs[i].value, strlen(s->reqs[i].value)))
 			return -1;
 	}
 	if (s->num_reqs > 1)

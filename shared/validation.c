@@ -20,6 +20,7 @@
 
 #include "shared/buf.h"
 #include "shared/registry.h"
+#include "shared/gojson.h"
 #include "shared/unicode_class.h"
 #include "shared/validation_internal.h"
 #include "shared/xalloc.h"
@@ -194,105 +195,10 @@ const char *vp_key(struct vctx *c, const char *parent, const char *key)
 
 /* ---- Go renderings ---- */
 
-/* Decodes one rune as utf8.DecodeRuneInString does; 0xFFFD of width 1 if invalid. */
-static size_t utf8_rune(const unsigned char *s, size_t len, uint32_t *rune)
-{
-	size_t need;
-	uint32_t r;
-	unsigned char lo = 0x80, hi = 0xBF;
-
-	if (s[0] < 0x80) {
-		*rune = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		need = 1;
-		r = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		need = 2;
-		r = s[0] & 0x0F;
-		lo = s[0] == 0xE0 ? 0xA0 : 0x80;
-		hi = s[0] == 0xED ? 0x9F : 0xBF;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		need = 3;
-		r = s[0] & 0x07;
-		lo = s[0] == 0xF0 ? 0x90 : 0x80;
-		hi = s[0] == 0xF4 ? 0x8F : 0xBF;
-	} else {
-		*rune = 0xFFFD;
-		return 1;
-	}
-	if (len <= need) {
-		*rune = 0xFFFD;
-		return 1;
-	}
-	for (size_t i = 1; i <= need; i++) {
-		if (s[i] < (i == 1 ? lo : 0x80) || s[i] > (i == 1 ? hi : 0xBF)) {
-			*rune = 0xFFFD;
-			return 1;
-		}
-		r = r << 6 | (s[i] & 0x3F);
-	}
-	*rune = r;
-	return need + 1;
-}
-
-/* strconv.Quote: printable runes as they are, the rest escaped. */
+/* strconv.Quote of a NUL-terminated string. */
 static void go_quote(struct buf *b, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0;
-
-	buf_append_str(b, "\"");
-	while (i < len) {
-		uint32_t r;
-		size_t w = utf8_rune(u + i, len - i, &r);
-		const char *esc = NULL;
-
-		switch (r) {
-		case '"':
-			esc = "\\\"";
-			break;
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\a':
-			esc = "\\a";
-			break;
-		case '\b':
-			esc = "\\b";
-			break;
-		case '\f':
-			esc = "\\f";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		case '\v':
-			esc = "\\v";
-			break;
-		}
-		if (esc)
-			buf_append_str(b, esc);
-		else if (r == 0xFFFD && w == 1)
-			buf_printf(b, "\\x%02x", u[i]);
-		else if (r < 0x80 ? (r >= 0x20 && r < 0x7F) : unicode_is_print(r))
-			buf_append(b, s + i, w);
-		else if (r < 0x80)
-			buf_printf(b, "\\x%02x", (unsigned)r);
-		else if (r < 0x10000)
-			buf_printf(b, "\\u%04x", (unsigned)r);
-		else
-			buf_printf(b, "\\U%08x", (unsigned)r);
-		i += w;
-	}
-	buf_append_str(b, "\"");
+	gojson_quote(b, s, strlen(s));
 }
 
 static const char *arena_take(struct vctx *c, struct buf *b)

@@ -316,7 +316,37 @@ static const struct {
     {S("\xee\x80\x80"), "\"\\ue000\""},
     {S("\xf3\xb0\x80\x80"), "\"\\U000f0000\""},
     {S("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\""},
+    /* Unassigned (U+0378) and a noncharacter (U+FFFE) are not printable
+     * for Go; a CJK ideograph is. */
+    {S("\xcd\xb8\xef\xbf\xbe"), "\"\\u0378\\ufffe\""},
+    {S("\xe4\xb8\xad"), "\"\xe4\xb8\xad\""},
+    /* A surrogate encoded in UTF-8 is invalid: each byte escaped. */
+    {S("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\""},
 };
+
+/* utf8.DecodeRune, its encoder and utf8.ValidString. */
+START_TEST(test_utf8)
+{
+	uint32_t r;
+	char out[4];
+
+	ck_assert_uint_eq(gojson_utf8_decode("\xc3\xa9x", 3, &r), 2);
+	ck_assert_uint_eq(r, 0xE9);
+	ck_assert_uint_eq(gojson_utf8_decode("\xf0\x9f\x98\x80", 4, &r), 4);
+	ck_assert_uint_eq(r, 0x1F600);
+	ck_assert_uint_eq(gojson_utf8_decode("\xf0\x9f\x98", 3, &r), 1);
+	ck_assert_uint_eq(r, 0xFFFD);
+	ck_assert_uint_eq(gojson_utf8_decode("\xc0\x80", 2, &r), 1); /* overlong */
+	ck_assert_uint_eq(r, 0xFFFD);
+	ck_assert_uint_eq(gojson_utf8_encode(0x1F600, out), 4);
+	ck_assert_mem_eq(out, "\xf0\x9f\x98\x80", 4);
+	ck_assert_uint_eq(gojson_utf8_encode(0x7FF, out), 2);
+	ck_assert_mem_eq(out, "\xdf\xbf", 2);
+	ck_assert(gojson_utf8_valid("a\xc3\xa9\xef\xbf\xbd", 6));
+	ck_assert(!gojson_utf8_valid("a\xc3", 2));
+	ck_assert(!gojson_utf8_valid("\xed\xa0\x80", 3));
+}
+END_TEST
 
 START_TEST(test_quote)
 {
@@ -395,6 +425,7 @@ static Suite *gojson_suite(void)
 	tcase_add_loop_test(text, test_number, 0, N(number_cases));
 	tcase_add_loop_test(text, test_quote, 0, N(quote_cases));
 	tcase_add_loop_test(text, test_atoi, 0, N(atoi_cases));
+	tcase_add_test(text, test_utf8);
 	suite_add_tcase(s, text);
 	return s;
 }
