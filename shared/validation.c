@@ -704,6 +704,8 @@ int validation_check(const char *group, const char *version, const char *kind, j
 			v_object_meta_update(&c, meta, jget(old, "metadata"));
 		v_object_meta(&c, meta, 1, rule);
 		v_pod(&c, obj);
+		if (old)
+			v_pod_update(&c, obj, old);
 	} else if (is(group, kind, "", "Service")) {
 		v_service(&c, obj, old);
 	} else if (is(group, kind, "", "ConfigMap")) {

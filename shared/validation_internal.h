@@ -132,6 +132,8 @@ void v_resources(struct vctx *c, json_t *res, const char *path);
 void v_pod_spec(struct vctx *c, json_t *spec, const char *path);
 void v_pod_template_spec(struct vctx *c, json_t *template, const char *path);
 void v_pod(struct vctx *c, json_t *pod);
+/* What an update may change in a pod's spec (validation_pod_update.c). */
+void v_pod_update(struct vctx *c, json_t *pod, json_t *old);
 
 void v_service(struct vctx *c, json_t *svc, json_t *old);
 void v_config_map(struct vctx *c, json_t *cm, json_t *old);

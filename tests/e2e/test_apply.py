@@ -439,6 +439,29 @@ class NodeCommandsTest(KubectlCase):
         self.assertIn("already has gpu taint(s) with same effect(s) and --overwrite is false", r.stderr)
 
 
+class PodUpdateTest(KubectlCase):
+    """A pod's spec is fixed once created, except what ValidatePodUpdate allows."""
+
+    def test_what_a_pod_update_may_change(self):
+        self.ok("run", "upd", "--image=nginx:1.27", "--restart=Never")
+        self.assertIn("image updated", self.ok("set", "image", "pod/upd", "upd=nginx:1.28"))
+        self.assertEqual(self.get("pod", "upd")["spec"]["containers"][0]["image"], "nginx:1.28")
+        self.ok("patch", "pod", "upd", "-p", '{"spec":{"activeDeadlineSeconds":60,'
+                '"tolerations":[{"key":"a","operator":"Exists"}]}}')
+        self.assertIn("labeled", self.ok("label", "pod", "upd", "tier=web"))
+        r = self.kubectl("patch", "pod", "upd", "-p",
+                         '{"spec":{"containers":[{"name":"upd","command":["sh"]}]}}')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn('The Pod "upd" is invalid: spec: Forbidden: pod updates may not change fields '
+                      'other than `spec.containers[*].image`,', r.stderr)
+        r = self.kubectl("patch", "pod", "upd", "-p", '{"spec":{"activeDeadlineSeconds":120}}')
+        self.assertIn("spec.activeDeadlineSeconds: Invalid value: 120: must be less than or equal to "
+                      "previous value", r.stderr)
+        pod = self.get("pod", "upd")
+        self.assertEqual((pod["spec"]["activeDeadlineSeconds"], "command" in pod["spec"]["containers"][0]),
+                         (60, False))
+
+
 class ClientToServerSideApplyTest(KubectlCase):
     """An object kubectl apply made client-side, then applied server-side:
     unchanged and changed, without conflicts, as upstream documents the

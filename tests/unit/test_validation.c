@@ -49,7 +49,13 @@
 	"a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  "  \
 	"or '93%', regex used for validation is '[0-9]+%')"
 #define PORT_RANGE "must be between 1 and 65535, inclusive"
-#define MISMATCH   "`selector` does not match template `labels`"
+/* ValidatePodUpdate's list of what a pod update may change. */
+#define UPDATABLE                                                                                  \
+	"`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"  \
+	"`spec.tolerations` (only additions to existing tolerations),"                             \
+	"`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously "      \
+	"negative)"
+#define MISMATCH "`selector` does not match template `labels`"
 
 #define REQUIRED    "FieldValueRequired"
 #define INVALID	    "FieldValueInvalid"
@@ -707,10 +713,87 @@ static const struct vcase cases[] = {
      {{"metadata.uid", INVALID, "Invalid value: \"u2\": field is immutable"},
       {"spec.restartPolicy", UNSUPPORTED,
        "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
-       "\"Never\""}},
+       "\"Never\""},
+      /* and then, as for any spec change, ValidatePodUpdate's own check */
+      {"spec", FORBIDDEN, "Forbidden: pod updates may not change fields other than " UPDATABLE}},
      "Pod \"web\" is invalid: [metadata.uid: Invalid value: \"u2\": field is immutable, "
      "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", "
-     "\"OnFailure\", \"Never\"]"},
+     "\"OnFailure\", \"Never\", spec: Forbidden: pod updates may not change fields other "
+     "than " UPDATABLE "]"},
+
+    /* ValidatePodUpdate: what may change in a pod's spec. Upstream's
+     * Forbidden message goes on with a cmp.Diff of its Go structs, which
+     * is left out (see validation_pod_update.c). */
+    {"pod update: images, a lower deadline, added tolerations, removed gates",
+     "",
+     "Pod",
+     POD,
+     "{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.28\",\"imagePullPolicy\":"
+     "\"IfNotPresent\",\"terminationMessagePath\":\"/dev/termination-log\","
+     "\"terminationMessagePolicy\":\"File\",\"resources\":{}}],\"activeDeadlineSeconds\":30,"
+     "\"tolerations\":[{\"key\":\"a\",\"operator\":\"Exists\"},{\"key\":\"b\",\"operator\":"
+     "\"Exists\"}],\"nodeSelector\":{}}}",
+     "{\"spec\":{\"activeDeadlineSeconds\":60,\"tolerations\":[{\"key\":\"a\",\"operator\":"
+     "\"Exists\"}],\"schedulingGates\":[{\"name\":\"g\"}]}}",
+     {{NULL}},
+     NULL},
+    {"pod update: any other spec change is forbidden",
+     "",
+     "Pod",
+     POD,
+     "{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx:1.27\",\"command\":[\"sh\"],"
+     "\"imagePullPolicy\":\"IfNotPresent\",\"terminationMessagePath\":\"/dev/termination-log\","
+     "\"terminationMessagePolicy\":\"File\",\"resources\":{}}]}}",
+     "{}",
+     {{"spec", FORBIDDEN,
+       "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"
+       "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only "
+       "additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to "
+       "be set to 1 if it was previously negative)"}},
+     "Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than "
+     "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+     "`spec.tolerations` (only additions to existing tolerations),"
+     "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously "
+     "negative)"},
+    {"pod update: containers may not be added",
+     "",
+     "Pod",
+     POD,
+     "{\"spec\":{\"containers\":[" CONTAINER ",{\"name\":\"side\",\"image\":\"busybox\","
+     "\"imagePullPolicy\":\"Always\",\"terminationMessagePath\":\"/dev/termination-log\","
+     "\"terminationMessagePolicy\":\"File\",\"resources\":{}}]}}",
+     "{}",
+     {{"spec.containers", FORBIDDEN, "Forbidden: pod updates may not add or remove containers"}},
+     "Pod \"web\" is invalid: spec.containers: Forbidden: pod updates may not add or remove "
+     "containers"},
+    {"pod update: deadline raised, toleration dropped, gate added",
+     "",
+     "Pod",
+     POD,
+     "{\"spec\":{\"activeDeadlineSeconds\":120,\"schedulingGates\":[{\"name\":\"g\"},{\"name\":"
+     "\"h\"}]}}",
+     "{\"spec\":{\"activeDeadlineSeconds\":60}}",
+     {{"spec.activeDeadlineSeconds", INVALID,
+       "Invalid value: 120: must be less than or equal to previous value"}},
+     "Pod \"web\" is invalid: spec.activeDeadlineSeconds: Invalid value: 120: must be less "
+     "than or equal to previous value"},
+    {"pod update: deadline unset, toleration dropped, gate added",
+     "",
+     "Pod",
+     POD,
+     "{\"spec\":{\"schedulingGates\":[{\"name\":\"g\"},{\"name\":\"h\"}]}}",
+     "{\"spec\":{\"activeDeadlineSeconds\":60,\"tolerations\":[{\"key\":\"a\",\"operator\":"
+     "\"Exists\"}],\"schedulingGates\":[{\"name\":\"g\"}]}}",
+     {{"spec.activeDeadlineSeconds", INVALID,
+       "Invalid value: \"null\": must not update from a positive integer to nil value"},
+      {"spec.tolerations", FORBIDDEN,
+       "Forbidden: existing toleration can not be modified except its tolerationSeconds"},
+      {"spec.schedulingGates", FORBIDDEN,
+       "Forbidden: only deletion is allowed, but found new scheduling gate 'h'"}},
+     "Pod \"web\" is invalid: [spec.activeDeadlineSeconds: Invalid value: \"null\": must not "
+     "update from a positive integer to nil value, spec.tolerations: Forbidden: existing "
+     "toleration can not be modified except its tolerationSeconds, spec.schedulingGates: "
+     "Forbidden: only deletion is allowed, but found new scheduling gate 'h']"},
 
     /* ---- ConfigMap, Secret ---- */
     {"config map keys",
