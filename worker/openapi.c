@@ -13,7 +13,9 @@
  *
  * The documents depend only on the registry and the type catalog, which
  * do not change while a worker runs, so each worker builds them once,
- * when first asked, and keeps their text. The ETag of a document is the
+ * when first asked, and keeps their text. The descriptions of the
+ * catalog's types are needed only while building, so their index is
+ * dropped after each build (v2, then all of v3). The ETag of a document is the
  * SHA-512 of its JSON text in upper-case hex, as kube-openapi computes it;
  * the protobuf form of v2 shares the JSON's ETag (the answer varies by
  * Accept). A v3 document's URL in the index carries the same hash, and a
@@ -27,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "shared/catalog_descriptions.h"
 #include "shared/config.h"
 #include "shared/registry.h"
 #include "worker/openapi_paths.h"
@@ -206,6 +209,7 @@ static void build_v3(void)
 		}
 	}
 	cache_doc(&v3_index, json_pack("{s:o}", "paths", index));
+	catalog_descriptions_release();
 }
 
 static const struct cached_doc *v3_doc(const char *key)
@@ -229,6 +233,7 @@ static const struct cached_doc *v2(void)
 		v2_doc.proto = b.data;
 		v2_doc.proto_len = b.len;
 		cache_doc(&v2_doc, doc);
+		catalog_descriptions_release();
 	}
 	return &v2_doc;
 }

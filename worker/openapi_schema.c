@@ -22,11 +22,16 @@
  *   OpenAPISchemaType/Format and OpenAPIV3OneOfTypes methods give.
  * - In v3 a $ref with sibling keywords is wrapped in allOf, as OpenAPI 3.0
  *   ignores the siblings of a $ref; v2 keeps them beside it.
+ * - Every definition and property has the "description" of its Go doc
+ *   comment where shared/catalog_descriptions.h has it (a reference
+ *   property's sits beside its $ref, so in v3 it too goes through allOf).
+ *   An inline struct's fields are documented in that struct; the
+ *   apiVersion and kind of every kind by TypeMeta.
  *
- * The catalog has no documentation, so there are no descriptions; and it
- * has no +enum facts, which v1.32 does not publish either.
+ * The catalog has no +enum facts, which v1.32 does not publish either.
  */
 #include "openapi_schema.h"
+#include "shared/catalog_descriptions.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -265,7 +270,30 @@ static json_t *value_schema(const struct schema_ctx *c, enum catalog_scalar s,
 	return openapi_schema_ref(name, c->v);
 }
 
-static json_t *field_schema(const struct schema_ctx *c, const struct catalog_field *f)
+/* Sets obj's description to that of t (field NULL) or of its field, when there is one. */
+static void set_description(json_t *obj, const struct catalog_type *t, const char *field)
+{
+	const char *text = catalog_description(t, field);
+
+	if (text)
+		json_object_set_new(obj, "description", json_string(text));
+}
+
+/* The apiVersion or kind property of a kind: TypeMeta's field. */
+static json_t *type_meta_property(const char *name)
+{
+	const struct catalog_type *type_meta =
+	    catalog_type("k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta");
+	json_t *s = json_pack("{s:s}", "type", "string");
+
+	if (type_meta)
+		set_description(s, type_meta, name);
+	return s;
+}
+
+/* The property of field f of t (the type that declares it). */
+static json_t *field_schema(const struct schema_ctx *c, const struct catalog_type *t,
+			    const struct catalog_field *f)
 {
 	json_t *s, *extra = marker_extensions(f->markers), *def;
 
@@ -279,6 +307,7 @@ static json_t *field_schema(const struct schema_ctx *c, const struct catalog_fie
 		s = value_schema(c, f->scalar, f->type);
 	if (c->v == OPENAPI_V3 && (def = field_default(f)))
 		json_object_set_new(extra, "default", def);
+	set_description(extra, t, f->name);
 	return with_extra(c, s, extra);
 }
 
@@ -286,8 +315,8 @@ static void add_fields(const struct schema_ctx *c, const struct catalog_type *t,
 		       json_t *required)
 {
 	if (marker_has(t->markers, "typemeta")) {
-		json_object_set_new(props, "apiVersion", json_pack("{s:s}", "type", "string"));
-		json_object_set_new(props, "kind", json_pack("{s:s}", "type", "string"));
+		json_object_set_new(props, "apiVersion", type_meta_property("apiVersion"));
+		json_object_set_new(props, "kind", type_meta_property("kind"));
 	}
 	for (size_t i = 0; i < t->num_fields; i++) {
 		const struct catalog_field *f = &t->fields[i];
@@ -296,7 +325,7 @@ static void add_fields(const struct schema_ctx *c, const struct catalog_type *t,
 			add_fields(c, f->type, props, required);
 			continue;
 		}
-		json_object_set_new(props, f->name, field_schema(c, f));
+		json_object_set_new(props, f->name, field_schema(c, t, f));
 		if (!f->optional && !field_omitempty(f))
 			json_array_append_new(required, json_string(f->name));
 	}
@@ -367,6 +396,7 @@ static void fill_definition(const struct schema_ctx *c, const struct catalog_typ
 {
 	json_t *special = special_schema(c, t), *props, *required, *ext;
 
+	set_description(def, t, NULL);
 	if (special) {
 		json_object_update(def, special);
 		json_decref(special);
@@ -436,8 +466,8 @@ void openapi_schema_add_kind(json_t *defs, const struct catalog_type *t, const c
 		json_object_set_new(def, "properties", props);
 	}
 	if (!json_object_get(props, "apiVersion")) {
-		json_object_set_new(props, "apiVersion", json_pack("{s:s}", "type", "string"));
-		json_object_set_new(props, "kind", json_pack("{s:s}", "type", "string"));
+		json_object_set_new(props, "apiVersion", type_meta_property("apiVersion"));
+		json_object_set_new(props, "kind", type_meta_property("kind"));
 	}
 	list = json_object_get(def, "x-kubernetes-group-version-kind");
 	if (!list) {

@@ -8,6 +8,8 @@
   back here with a small reader and compared with the JSON.
 - kubectl 1.27 creates from a manifest without --validate=false, and
   explains from v3 and (--output=plaintext-openapiv2) from v2.
+- Both documents carry the descriptions of types and fields, which
+  kubectl explain shows (1.32 from v3; 1.27 from v3 and from v2's protobuf).
 """
 import json
 import os
@@ -90,6 +92,8 @@ def schema(data):
             out["$ref"] = value.decode()
         elif number == 2:
             out["format"] = value.decode()
+        elif number == 4:
+            out["description"] = value.decode()
         elif number == 19:
             out.setdefault("required", []).append(value.decode())
         elif number == 21:
@@ -135,6 +139,19 @@ def with_yaml_extensions(s):
     return out
 
 
+POD_DESCRIPTION = ("Pod is a collection of containers that can run on a host. This resource is created by "
+                   "clients and scheduled onto hosts.")
+RESTART_POLICY_DESCRIPTION = ("Restart policy for all containers within the pod. One of Always, OnFailure, Never. "
+                              "Default to Always. More info: "
+                              "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#restart-policy")
+
+
+def explained(out):
+    """The DESCRIPTION section of kubectl explain's output, its wrapped lines joined."""
+    section = out.split("DESCRIPTION:\n", 1)[1].split("\nFIELDS:", 1)[0]
+    return " ".join(section.split())
+
+
 class OpenAPITest(ServerTest):
 
     @classmethod
@@ -175,7 +192,8 @@ class OpenAPITest(ServerTest):
         self.assertEqual(spec["required"], ["selector", "template"])
         self.assertEqual(spec["properties"]["strategy"],
                          {"allOf": [{"$ref": "#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy"}],
-                          "default": {}, "x-kubernetes-patch-strategy": "retainKeys"})
+                          "default": {}, "x-kubernetes-patch-strategy": "retainKeys",
+                          "description": "The deployment strategy to use to replace existing pods with new ones."})
         self.assertEqual(schemas["io.k8s.api.apps.v1.Deployment"]["x-kubernetes-group-version-kind"],
                          [{"group": "apps", "kind": "Deployment", "version": "v1"}])
         self.assertNotIn("io.k8s.api.batch.v1.Job", schemas)  # only what apps/v1 reaches
@@ -201,13 +219,20 @@ class OpenAPITest(ServerTest):
         self.assertRegex(etag, r'^"[0-9A-F]{128}"$')
         defs = doc["definitions"]
         self.assertEqual(defs["io.k8s.api.core.v1.Container"]["required"], ["name"])
-        self.assertEqual(defs["io.k8s.api.core.v1.Container"]["properties"]["ports"],
+        ports = dict(defs["io.k8s.api.core.v1.Container"]["properties"]["ports"])
+        self.assertTrue(ports.pop("description").startswith("List of ports to expose from the container."))
+        self.assertEqual(ports,
                          {"type": "array", "items": {"$ref": "#/definitions/io.k8s.api.core.v1.ContainerPort"},
                           "x-kubernetes-list-map-keys": ["containerPort", "protocol"],
                           "x-kubernetes-list-type": "map", "x-kubernetes-patch-merge-key": "containerPort",
                           "x-kubernetes-patch-strategy": "merge"})
         self.assertEqual(defs["io.k8s.apimachinery.pkg.util.intstr.IntOrString"],
-                         {"type": "string", "format": "int-or-string"})
+                         {"type": "string", "format": "int-or-string",
+                          "description": "IntOrString is a type that can hold an int32 or a string.  When used in JSON "
+                                         "or YAML marshalling and unmarshalling, it produces or consumes the inner "
+                                         "type.  This allows you to have, for example, a JSON field that can accept "
+                                         "a name or number."})
+        self.assertEqual(defs["io.k8s.api.core.v1.Pod"]["description"], POD_DESCRIPTION)
         self.assertNotIn("default", json.dumps(defs["io.k8s.api.core.v1.ContainerPort"]))
         for path in ("/api/v1/namespaces/{namespace}/pods/{name}/status", "/apis/batch/v1/watch/cronjobs",
                      "/apis/apiregistration.k8s.io/v1/apiservices/{name}", "/apis/", "/api/"):
@@ -289,6 +314,26 @@ class OpenAPITest(ServerTest):
             self.assertIn(line, lines)
         out = self.kubectl("explain", "pods", binary=KUBECTL_127, cache="127").stdout
         self.assertIn("  spec\t<PodSpec>\n", out)
+
+    def test_kubectl_explain_descriptions(self):
+        out = self.kubectl("explain", "pods").stdout
+        self.assertEqual(explained(out), POD_DESCRIPTION)
+        self.assertIn("  spec\t<PodSpec>\n    Specification of the desired behavior of the pod.", out)
+        out = self.kubectl("explain", "pods.spec.restartPolicy").stdout
+        self.assertIn("FIELD: restartPolicy <string>\n", out)
+        self.assertEqual(explained(out), RESTART_POLICY_DESCRIPTION)
+        out = self.kubectl("explain", "deployments.spec").stdout
+        self.assertTrue(explained(out).startswith("Specification of the desired behavior of the Deployment. "
+                                                  "DeploymentSpec is the specification of the desired behavior "
+                                                  "of the Deployment."), out)
+
+    @unittest.skipUnless(os.path.exists(KUBECTL_127), "no kubectl 1.27")
+    def test_kubectl_127_explain_descriptions(self):
+        for output in ("--output=plaintext", "--output=plaintext-openapiv2"):
+            out = self.kubectl("explain", "pods", output, binary=KUBECTL_127, cache="127").stdout
+            self.assertEqual(explained(out), POD_DESCRIPTION, output)
+            out = self.kubectl("explain", "pods.spec.restartPolicy", output, binary=KUBECTL_127, cache="127").stdout
+            self.assertEqual(explained(out), RESTART_POLICY_DESCRIPTION, output)
 
     def test_kubectl_create_validates_on_the_server(self):
         path = os.path.join(TMP, "openapi-cm.json")

@@ -99,7 +99,8 @@ def read_catalog(directory):
     """All types of shared/catalog/*.txt by full name."""
     types = {}
     for path in sorted(glob.glob(os.path.join(directory, "*.txt"))):
-        if os.path.basename(path) == "defaults.txt":  # the defaulting rules, not types
+        # the defaulting rules and the documentation, not types
+        if os.path.basename(path) in ("defaults.txt", "descriptions.txt", "descriptions_upstream.txt"):
             continue
         package, current = None, None
         for number, line in enumerate(open(path, encoding="utf-8"), 1):
@@ -225,6 +226,20 @@ def compare(types, model, attribute_map, openapi_types, t):
     return missing, misfits, matched
 
 
+def best_match(types, model, attribute_map, openapi_types):
+    """The catalog type a served model stands for, as (missing, misfits, matched, name);
+    None when the model is not served, (..., None) when no catalog type has its name.
+    Of several candidates: fewest gaps, then the first by name."""
+    found = candidates(types, model)
+    if found is None:
+        return None
+    if not found:
+        return [], [], 0, None
+    results = sorted((compare(types, model, attribute_map, openapi_types, t) + (t.name,) for t in found),
+                     key=lambda r: (len(r[0]) + len(r[1]), r[3]))
+    return results[0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", default=os.path.join(ROOT, "shared/catalog"))
@@ -241,19 +256,16 @@ def main():
     removed = sum(1 for model, _ in REMOVED_UPSTREAM if model in models)
     for model in sorted(models):
         attribute_map, openapi_types = models[model]
-        found = candidates(types, model)
-        if found is None:
+        match = best_match(types, model, attribute_map, openapi_types)
+        if match is None:
             skipped += 1
             continue
         served += 1
         fields_total += len(attribute_map)
-        if not found:
+        missing, misfits, matched, name = match
+        if name is None:
             problems.append("%s: no catalog type %s" % (model, RENAMED_UPSTREAM.get(model, model_short_name(model))))
             continue
-        # The best of several candidates: fewest gaps, then the first by name.
-        results = sorted((compare(types, model, attribute_map, openapi_types, t) + (t.name,) for t in found),
-                         key=lambda r: (len(r[0]) + len(r[1]), r[3]))
-        missing, misfits, matched, name = results[0]
         matched_models += 1
         fields_matched += matched
         if args.verbose:
