@@ -2,7 +2,7 @@
 """Builds shared/catalog/descriptions.txt, the documentation of the type
 catalog's types and fields that the OpenAPI documents carry.
 
-    /usr/bin/python3 shared/catalog/import_descriptions.py [--models DIR] [--check]
+    /usr/bin/python3 shared/catalog/import_descriptions.py [--models DIR] [--check] [--missing]
 
 Run by hand when the catalog or the sources change (make does not run it).
 kube-apiserver's descriptions are the Go doc comments of the API types;
@@ -22,7 +22,8 @@ two public renderings of them are read here:
 - descriptions_upstream.txt, transcribed by hand from upstream's OpenAPI
   documents (k8s.io/api's generated swagger docs, which kube-openapi
   renders the same): the descriptions of types, which the models do not
-  carry, and of reference fields. Its entries win over the models'.
+  carry, of reference fields, and of fields newer than the models. Its
+  entries win over the models'.
 
 descriptions.txt has one line per entry, sorted by key (bytes), so the
 server can binary-search it without building anything:
@@ -38,6 +39,9 @@ descriptions_upstream.txt has "package <package>" lines and then
 "<Type>[.<jsonField>] <text>" lines, the text escaped the same way.
 
 --check regenerates into memory and exits 1 when descriptions.txt differs.
+--missing also lists, by package, what has no description yet: "<Type>"
+for a type, "<Type>.<jsonField>" for a field, "(ref)" marking a field
+that refers to another catalog type.
 """
 import argparse
 import ast
@@ -239,10 +243,31 @@ def report(types, entries, stats):
            len(references), len(missing) - len(references), stats["prerelease"], stats["conflicts"]))
 
 
+def list_missing(types, entries):
+    """Prints what report() counts as undescribed, one line per type or field, by package."""
+    package = None
+    for name in sorted(types):
+        t = types[name]
+        lines = []
+        if (name, None) not in entries:
+            lines.append(t.short)
+        for field, type_text, markers in t.fields:
+            if "inline" in markers and type_text in types:
+                continue
+            if (name, field) not in entries:
+                lines.append("%s.%s%s" % (t.short, field, " (ref)" if type_text in types else ""))
+        if lines and t.package != package:
+            package = t.package
+            print("package %s" % package)
+        for line in lines:
+            print("  " + line)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default=coverage.MODELS)
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--missing", action="store_true", help="list what has no description")
     args = parser.parse_args()
 
     types = coverage.read_catalog(HERE)
@@ -254,6 +279,8 @@ def main():
     entries.update(read_upstream(UPSTREAM, types))
     text = render(entries)
     report(types, entries, stats)
+    if args.missing:
+        list_missing(types, entries)
     if args.check:
         current = open(OUTPUT, encoding="utf-8").read() if os.path.exists(OUTPUT) else ""
         if current != text:

@@ -348,7 +348,7 @@ START_TEST(test_named_lists_and_inline)
 	    "\"items\": {\"type\": \"string\"}}}");
 	/* Volume inlines VolumeSource, Probe inlines ProbeHandler. */
 	assert_property_shape("k8s.io.api.core.v1.Volume", "configMap", OPENAPI_V3,
-			      V3REF(CORE "ConfigMapVolumeSource"));
+			      "{\"allOf\": [" V3REF(CORE "ConfigMapVolumeSource") "]}");
 	assert_property_shape("k8s.io.api.core.v1.Probe", "httpGet", OPENAPI_V2,
 			      V2REF(CORE "HTTPGetAction"));
 	/* A self-referencing type. */
@@ -493,9 +493,18 @@ START_TEST(test_field_descriptions)
 	assert_property("k8s.io.api.core.v1.Probe", "httpGet", OPENAPI_V2,
 			"{\"$ref\": \"#/definitions/" CORE "HTTPGetAction\", \"description\": "
 			"\"HTTPGet specifies the http request to perform.\"}");
-	/* A field no source describes has none (newer than the client, not transcribed). */
-	assert_property("k8s.io.api.core.v1.PodSpec", "hostnameOverride", OPENAPI_V3,
-			"{\"type\": \"string\"}");
+	/* A field newer than the client's models: transcribed from upstream's swagger docs. */
+	assert_property(
+	    "k8s.io.api.core.v1.PodSpec", "hostnameOverride", OPENAPI_V3,
+	    "{\"description\": \"HostnameOverride specifies an explicit override for "
+	    "the pod's hostname as perceived by the pod. This field only specifies the "
+	    "pod's hostname and does not affect its DNS records. When this field is set "
+	    "to a non-empty string: - It takes precedence over the values set in "
+	    "`hostname` and `subdomain`. - The Pod's hostname will be set to this value. "
+	    "- `setHostnameAsFQDN` must be nil or set to false. - `hostNetwork` must be "
+	    "set to false.\\n\\nThis field must be a valid DNS subdomain as defined in "
+	    "RFC 1123 and contain at most 64 characters. Requires the HostnameOverride "
+	    "feature gate to be enabled.\", \"type\": \"string\"}");
 	/* Every kind's apiVersion and kind are TypeMeta's. */
 	openapi_schema_add_kind(defs, type("k8s.io.api.core.v1.Pod"), "", "v1", "Pod", OPENAPI_V3);
 	props = json_object_get(json_object_get(defs, CORE "Pod"), "properties");
