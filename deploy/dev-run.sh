@@ -37,6 +37,7 @@ status=0
 	--tls-cert-file=var/pki/server.crt \
 	--tls-private-key-file=var/pki/server.key \
 	--client-ca-file=var/pki/ca.crt \
+	--authorization-mode=Node,RBAC \
 	--service-account-key-file=var/pki/sa.pub \
 	--service-account-signing-key-file=var/pki/sa.key \
 	--service-account-issuer=https://kubernetes.default.svc.cluster.local \

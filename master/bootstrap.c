@@ -4,6 +4,8 @@
  *   - the namespaces default, kube-system, kube-public and kube-node-lease;
  *   - the system PriorityClasses (kube-apiserver's post-start hook
  *     scheduling/bootstrap-system-priority-classes);
+ *   - the bootstrap RBAC policy, created and reconciled as the
+ *     rbac/bootstrap-roles post-start hook does (rbac_bootstrap.c);
  *   - one APIService per served group-version, as the aggregator's
  *     autoregister controller keeps the local ones "onstart": created when
  *     missing, their spec put back when it was changed, and removed once
@@ -26,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "master/rbac_bootstrap.h"
 #include "shared/log.h"
 #include "shared/registry.h"
 #include "shared/timestamp.h"
@@ -348,6 +351,8 @@ int bootstrap_run(const char *dsn, char *err, size_t err_len)
 		rc = bootstrap_priority_classes(&b);
 	if (rc == 0)
 		rc = bootstrap_api_services(&b);
+	if (rc == 0)
+		rc = rbac_bootstrap_run(b.pg, b.now, err, err_len);
 	PQfinish(b.pg);
 	return rc;
 }

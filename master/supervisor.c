@@ -11,7 +11,8 @@
  *            (the listening socket never closes, so no connection is
  *            refused); a context that fails to load is logged and ignored;
  *   (timeout) housekeeping: compaction of the change log (compaction.c),
- *             namespaces being deleted emptied and removed (namespaces.c);
+ *             namespaces being deleted emptied and removed (namespaces.c),
+ *             aggregated ClusterRoles kept current (rbac_aggregate.c);
  *   SIGTERM/SIGINT  drain every worker (they stop accepting and finish
  *            in-flight requests), SIGKILL what is left after the grace
  *            period, exit 0.
@@ -28,6 +29,7 @@
 
 #include "master/compaction.h"
 #include "master/namespaces.h"
+#include "master/rbac_bootstrap.h"
 #include "shared/log.h"
 #include "shared/tls_context.h"
 #include "worker/event_loop.h"
@@ -53,6 +55,7 @@ struct supervisor {
 	int generation;
 	struct compaction compaction;
 	struct ns_finalizer namespaces;
+	struct rbac_aggregator aggregator;
 	struct worker_slot *slots; /* cfg->workers current + as many draining */
 	int num_slots;
 };
@@ -71,6 +74,8 @@ static pid_t spawn_worker(struct supervisor *s, int index)
 		 * socket without a goodbye, which would end it for the master. */
 		if (s->namespaces.pg && PQsocket(s->namespaces.pg) >= 0)
 			close(PQsocket(s->namespaces.pg));
+		if (s->aggregator.pg && PQsocket(s->aggregator.pg) >= 0)
+			close(PQsocket(s->aggregator.pg));
 		worker_main(s->cfg, s->listen_fd, s->ssl_ctx, index);
 	}
 	if (pid < 0)
@@ -248,6 +253,7 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 
 	compaction_init(&s.compaction, cfg->storage_dsn, cfg->etcd_compaction_interval_seconds);
 	ns_finalizer_init(&s.namespaces, cfg->storage_dsn);
+	rbac_aggregator_init(&s.aggregator, cfg->storage_dsn);
 	for (int i = 0; i < cfg->workers; i++)
 		start_slot(&s, i);
 	log_info("serving on https://%s:%d with %d workers", cfg->bind_address, cfg->secure_port,
@@ -263,6 +269,8 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 			wait_ms = compaction_ms;
 		if (ns_finalizer_due_in(&s.namespaces) < wait_ms)
 			wait_ms = ns_finalizer_due_in(&s.namespaces);
+		if (rbac_aggregator_due_in(&s.aggregator) < wait_ms)
+			wait_ms = rbac_aggregator_due_in(&s.aggregator);
 		if (wait_ms < 0)
 			wait_ms = 0;
 		wait.tv_sec = wait_ms / 1000;
@@ -278,8 +286,10 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 		respawn_due(&s);
 		compaction_run(&s.compaction);
 		ns_finalizer_run(&s.namespaces);
+		rbac_aggregator_run(&s.aggregator);
 	}
 	ns_finalizer_close(&s.namespaces);
+	rbac_aggregator_close(&s.aggregator);
 	SSL_CTX_free(s.ssl_ctx);
 	free(s.slots);
 	return rc;

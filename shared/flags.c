@@ -1047,6 +1047,80 @@ static int check_combinations(struct parse_state *ps)
 	return 0;
 }
 
+/*
+ * --authorization-mode as BuiltInAuthorizationOptions.Validate (v1.32)
+ * judges it: every error, aggregated as utilerrors prints them.
+ */
+static int check_authorization(const struct config *cfg)
+{
+	static const char *const modes[] = {"AlwaysAllow", "AlwaysDeny", "ABAC",
+					    "Webhook",	   "RBAC",	 "Node"};
+	const char *list = cfg->authorization_mode, *cursor = list, *item;
+	char errors[2048] = "", given[1024] = "";
+	size_t used = 0, given_used = 0, len, count = 0, num_errors = 0;
+	bool abac = false, webhook = false, repeated = false;
+
+	if (!list)
+		return 0; /* the default: AlwaysAllow */
+#define ADD_ERROR(...)                                                                             \
+	do {                                                                                       \
+		if (used < sizeof(errors))                                                         \
+			used += (size_t)snprintf(errors + used, sizeof(errors) - used, "%s",       \
+						 num_errors ? ", " : "");                          \
+		if (used < sizeof(errors))                                                         \
+			used +=                                                                    \
+			    (size_t)snprintf(errors + used, sizeof(errors) - used, __VA_ARGS__);   \
+		num_errors++;                                                                      \
+	} while (0)
+	/* pflag reads an empty value as an empty list. */
+	while (*list && next_item(&cursor, &item, &len)) {
+		bool known = false;
+
+		if (given_used < sizeof(given))
+			given_used +=
+			    (size_t)snprintf(given + given_used, sizeof(given) - given_used,
+					     "%s\"%.*s\"", count ? " " : "", (int)len, item);
+		count++;
+		for (size_t i = 0; i < COUNT(modes); i++)
+			known =
+			    known || (strlen(modes[i]) == len && strncmp(modes[i], item, len) == 0);
+		if (!known)
+			ADD_ERROR("authorization-mode \"%.*s\" is not a valid mode", (int)len,
+				  item);
+		if (len == 4 && strncmp(item, "ABAC", 4) == 0) {
+			repeated = repeated || abac;
+			abac = true;
+			if (!cfg->authorization_policy_file)
+				ADD_ERROR("authorization-mode ABAC's authorization policy file not "
+					  "passed");
+		}
+		if (len == 7 && strncmp(item, "Webhook", 7) == 0) {
+			repeated = repeated || webhook;
+			webhook = true;
+			if (!cfg->authorization_webhook_config_file)
+				ADD_ERROR(
+				    "authorization-mode Webhook's authorization config file not "
+				    "passed");
+		}
+		for (const char *p = list; p < item && !repeated; p += strcspn(p, ",") + 1)
+			repeated = strcspn(p, ",") == len && strncmp(p, item, len) == 0;
+	}
+	if (!count)
+		ADD_ERROR("at least one authorization-mode must be passed");
+	if (cfg->authorization_policy_file && !abac)
+		ADD_ERROR("cannot specify --authorization-policy-file without mode ABAC");
+	if (cfg->authorization_webhook_config_file && !webhook)
+		ADD_ERROR(
+		    "cannot specify --authorization-webhook-config-file without mode Webhook");
+	if (repeated)
+		ADD_ERROR("authorization-mode [%s] has mode specified more than once", given);
+#undef ADD_ERROR
+	if (!num_errors)
+		return 0;
+	fprintf(stderr, num_errors > 1 ? "Error: [%s]\n" : "Error: %s\n", errors);
+	return 2;
+}
+
 int config_parse(struct config *cfg, int argc, char **argv)
 {
 	struct parse_state ps;
@@ -1095,7 +1169,8 @@ int config_parse(struct config *cfg, int argc, char **argv)
 		fflush(stdout);
 		return 1;
 	}
-	return check_combinations(&ps);
+	rc = check_combinations(&ps);
+	return rc ? rc : check_authorization(cfg);
 }
 
 const char *config_openssl_cipher_name(const char *go_name)

@@ -1,5 +1,6 @@
 /*
- * dispatch.c - request -> route -> authentication -> handler.
+ * dispatch.c - request -> route -> authentication -> impersonation ->
+ * authorization (authz.c) -> handler.
  *
  * Non-resource paths (/healthz, /version, /metrics, ...) are a table in
  * nonresource.c; API paths (/api, /apis/...) will be served by the
@@ -11,39 +12,12 @@
 #include <string.h>
 
 #include "worker/authn.h"
+#include "worker/authz.h"
 #include "worker/discovery.h"
 #include "worker/rest.h"
 #include "worker/worker.h"
 #include "worker/nonresource.h"
 #include "worker/openapi.h"
-
-/* Until the authorizers arrive: authenticated users may do anything, and
- * anonymous users may read what kube-apiserver's system:public-info-viewer
- * role grants them. */
-static bool authorized(struct request *req)
-{
-	static const char *const public_paths[] = {"/healthz", "/livez", "/readyz", "/version"};
-
-	if (req->user.authenticated)
-		return true;
-	for (size_t i = 0; i < sizeof(public_paths) / sizeof(public_paths[0]); i++) {
-		size_t n = strlen(public_paths[i]);
-
-		if (strncmp(req->route.path, public_paths[i], n) == 0 &&
-		    (req->route.path[n] == '\0' || req->route.path[n] == '/'))
-			return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
-	}
-	return false;
-}
-
-static void forbidden(struct request *req)
-{
-	const char *message =
-	    arena_printf(&req->arena, "forbidden: User \"%s\" cannot %s path \"%s\"",
-			 req->user.name, req->route.verb, req->route.path);
-
-	response_send_status_details(req, 403, "Forbidden", message, json_object());
-}
 
 void dispatch(struct request *req)
 {
@@ -61,10 +35,8 @@ void dispatch(struct request *req)
 
 void dispatch_authenticated(struct request *req)
 {
-	if (!authorized(req)) {
-		forbidden(req);
+	if (!authz_impersonate(req) || !authz_request(req))
 		return;
-	}
 	switch (req->route.kind) {
 	case ROUTE_NON_RESOURCE:
 		if (!nonresource_serve(req) && !openapi_serve(req))

@@ -33,6 +33,7 @@
 #include "shared/validation.h"
 #include "shared/yaml_json.h"
 #include "worker/rest.h"
+#include "worker/authz.h"
 #include "worker/rest_internal.h"
 #include "worker/worker.h"
 
@@ -569,7 +570,7 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 	json_object_set(meta_of(obj), "resourceVersion",
 			json_object_get(cur_meta, "resourceVersion"));
 	/* The status subresource has validators of its own, not built yet. */
-	if (!quantities_canonical(call, obj) ||
+	if (!authz_rbac_write_allowed(call, obj, current) || !quantities_canonical(call, obj) ||
 	    (strcmp(call->subresource, "status") != 0 && !object_valid(call, obj, current))) {
 		json_decref(obj);
 		return ACT_ERROR;
@@ -968,7 +969,8 @@ static void create_write(struct rest_call *call)
 	struct arena *a = &call->req->arena;
 	char *json;
 
-	if (!quantities_canonical(call, call->body) || !object_valid(call, call->body, NULL)) {
+	if (!authz_rbac_write_allowed(call, call->body, NULL) ||
+	    !quantities_canonical(call, call->body) || !object_valid(call, call->body, NULL)) {
 		finish_error(call, NULL);
 		return;
 	}
@@ -1070,6 +1072,8 @@ void rest_create(struct rest_call *call)
 		return;
 	/* Defaults before names and validation, as upstream decodes them in. */
 	defaults_apply_object(obj);
+	if (authz_review_create(call, obj))
+		return;
 	create_object(call, obj);
 }
 

@@ -208,14 +208,19 @@ static const char *field_selector_name(const struct route *r)
 
 /*
  * The resource path after /api/VERSION or /apis/GROUP/VERSION: parts[0..n).
- * r->verb is the method's verb, or NULL for a method without one; such a
- * request keeps its lower-cased method as the verb and never becomes a
- * list or a deletecollection (a method "get" is not GET).
+ * r->verb is the method's verb, or "" for a method without one (as
+ * upstream's RequestInfo has it: OPTIONS, or a lower-case "get", is no
+ * verb); such a request never becomes a list or a deletecollection. The
+ * special verbs "watch" and "proxy" come from the path; a proxy has no
+ * subresource.
  */
-static int route_resource(char **parts, long n, const char *lower_method, struct route *r)
+static int route_resource(char **parts, long n, struct route *r)
 {
-	if (strcmp(parts[0], "watch") == 0) {
-		r->verb = "watch";
+	bool proxy = false;
+
+	if (strcmp(parts[0], "watch") == 0 || strcmp(parts[0], "proxy") == 0) {
+		proxy = parts[0][0] == 'p';
+		r->verb = proxy ? "proxy" : "watch";
 		parts++;
 		n--;
 		if (n == 0)
@@ -231,10 +236,10 @@ static int route_resource(char **parts, long n, const char *lower_method, struct
 	r->resource = parts[0];
 	if (n > 1)
 		r->name = parts[1];
-	if (n > 2)
+	if (n > 2 && !proxy)
 		r->subresource = parts[2];
 	if (!r->verb) {
-		r->verb = lower_method;
+		r->verb = "";
 		return 0;
 	}
 
@@ -325,8 +330,7 @@ int router_parse(struct arena *a, const char *method, size_t method_len, const c
 		return 0;
 	out->kind = ROUTE_RESOURCE;
 	out->verb = resource_verb(method, method_len);
-	return route_resource(parts + first_resource_part, n - first_resource_part, lower_method,
-			      out);
+	return route_resource(parts + first_resource_part, n - first_resource_part, out);
 }
 
 const char *route_param(const struct route *r, const char *name)

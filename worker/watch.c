@@ -93,6 +93,9 @@ struct watch_hub {
 	struct watcher *watchers;
 	size_t num_watchers;
 	struct arena scratch; /* field selector evaluation, reset per event batch */
+	watch_change_fn *listener;
+	void (*listener_resync)(void *ctx);
+	void *listener_ctx;
 };
 
 static const struct pg_statement hub_statements[] = {
@@ -507,11 +510,23 @@ static void ring_clear(struct watch_hub *hub)
 	hub->ring_bytes = 0;
 }
 
+static void tell_listener(struct watch_hub *hub, const struct watch_event *e)
+{
+	struct watch_change c = {e->rv,	       e->type, e->group, e->resource,
+				 e->namespace, e->name, e->object};
+
+	if (hub->listener)
+		hub->listener(hub->listener_ctx, &c);
+}
+
 /* The hub lost events to compaction (it was cut off for long): every
  * watch ends with 410 and clients relist. */
 static void hub_expire_all(struct watch_hub *hub)
 {
 	struct watcher *w = hub->watchers;
+
+	if (hub->listener_resync)
+		hub->listener_resync(hub->listener_ctx);
 
 	while (w) {
 		struct watcher *next = w->next;
@@ -564,6 +579,7 @@ static void hub_polled(void *ctx, PGresult *res, const char *error)
 			struct watcher *w = hub->watchers;
 
 			e.bytes = sizeof(e) + strlen(e.object) + (e.prev ? strlen(e.prev) : 0) + 64;
+			tell_listener(hub, &e);
 			ring_push(hub, &e);
 			hub->last_rv = e.rv;
 			while (w) {
@@ -689,6 +705,39 @@ void watch_hub_free(struct watch_hub *hub)
 	free(hub->ring);
 	arena_free(&hub->scratch);
 	free(hub);
+}
+
+void watch_hub_set_listener(struct watch_hub *hub, watch_change_fn *change,
+			    void (*resync)(void *ctx), void *ctx)
+{
+	hub->listener = change;
+	hub->listener_resync = resync;
+	hub->listener_ctx = ctx;
+}
+
+void watch_hub_start_at(struct watch_hub *hub, int64_t rv)
+{
+	if (hub->last_rv >= 0)
+		return;
+	hub->last_rv = rv;
+	hub->ring_start = rv + 1;
+}
+
+int64_t watch_hub_position(const struct watch_hub *hub)
+{
+	return hub->last_rv;
+}
+
+bool watch_hub_replay(struct watch_hub *hub, int64_t rv)
+{
+	if (hub->last_rv <= rv)
+		return true; /* nothing after rv read yet */
+	if (hub->ring_start > rv + 1)
+		return false;
+	for (size_t i = 0; i < hub->ring_len; i++)
+		if (ring_at(hub, i)->rv > rv)
+			tell_listener(hub, ring_at(hub, i));
+	return true;
 }
 
 size_t watch_hub_count(const struct watch_hub *hub)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "shared/log.h"
+#include "worker/authz.h"
 #include "worker/watch.h"
 #include "worker/conn.h"
 #include "worker/pg_pool.h"
@@ -129,6 +130,7 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 	w.pg = pg_pool_new(w.loop, cfg->storage_dsn, WORKER_PG_CONNECTIONS, store_statements,
 			   store_num_statements);
 	w.watch = watch_hub_new(&w);
+	w.authz = authz_new(&w); /* loads the RBAC cache: before the loop serves */
 	event_loop_timer(w.loop, 1000, worker_tick, &w);
 	if (LOG_V(1))
 		log_info("worker %d started", index);
@@ -137,6 +139,7 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 
 	conn_close_all(&w); /* what is left past the drain deadline */
 	pg_pool_free(w.pg); /* fails the watchers' queries: they end */
+	authz_free(w.authz);
 	watch_hub_free(w.watch);
 	close(w.signal_fd);
 	event_loop_free(w.loop);

@@ -18,6 +18,7 @@
 struct conn;
 struct pg_pool;
 struct watch_hub;
+struct authz;
 
 struct worker {
 	const struct config *cfg;
@@ -27,7 +28,8 @@ struct worker {
 	int signal_fd;
 	struct pg_pool *pg;
 	struct watch_hub *watch;
-	struct conn *conns; /* every open connection, for sweeps and shutdown */
+	struct authz *authz; /* the authorizer chain and its RBAC cache */
+	struct conn *conns;  /* every open connection, for sweeps and shutdown */
 	int num_conns;
 	int peak_conns; /* since the last malloc_trim() */
 	bool shutting_down;

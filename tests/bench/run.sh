@@ -188,6 +188,19 @@ res["codec"] = codec
 json.dump(res, open(out, "w"), indent=2)
 PY
 
+# The RBAC evaluator in memory: decisions per second with 10,000
+# RoleBindings, allowed and denied.
+authz_seconds=0.5
+[ "$quick" = 1 ] && authz_seconds=0.1
+bin/pgkube-authzbench --seconds "$authz_seconds" --json "$tmp/authz.json"
+/usr/bin/python3 - "$results" "$tmp/authz.json" <<'PY'
+import json, sys
+out, authz = sys.argv[1], json.load(open(sys.argv[2]))
+res = json.load(open(out))
+res["authz"] = authz
+json.dump(res, open(out, "w"), indent=2)
+PY
+
 # The object store straight against PostgreSQL, next to pgbench doing the
 # equivalent raw work (tests/bench/store.sh): on the same PostgreSQL, with
 # pgkube and nginx stopped first so that they take no CPU from it. Its

@@ -65,6 +65,10 @@ class Server:
             "--workers=%d" % workers,
             "--v=2",
         ] + list(extra_args)
+        # As a real control plane runs: RBAC (the admin certificate is in
+        # system:masters), unless a test chooses its own authorizers.
+        if not any(a.startswith("--authorization-mode") for a in self.args):
+            self.args.insert(len(self.args) - len(extra_args), "--authorization-mode=Node,RBAC")
         self.env = dict(os.environ)
         self.env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:exitcode=66")
         self.env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")

@@ -37,6 +37,17 @@ static bool is_path_segment(const char *s)
 	return !is_dot_segment(s) && strchr(s, '/') == NULL;
 }
 
+static bool is_kubernetes_verb(const char *verb)
+{
+	static const char *const verbs[] = {"get",   "list",   "watch", "create",	   "update",
+					    "patch", "delete", "proxy", "deletecollection"};
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verb, verbs[i]) == 0)
+			return true;
+	return false;
+}
+
 static void check_route(const struct route *r, const char *lower_method)
 {
 	size_t i;
@@ -79,7 +90,8 @@ static void check_route(const struct route *r, const char *lower_method)
 		fuzz_assert(is_path_segment(r->group) && is_path_segment(r->version));
 		fuzz_assert(is_path_segment(r->namespace) && is_path_segment(r->resource));
 		fuzz_assert(is_path_segment(r->name) && is_path_segment(r->subresource));
-		fuzz_assert(r->verb[0]);
+		/* A Kubernetes verb, or "" for a method without one (RequestInfo). */
+		fuzz_assert(!r->verb[0] || is_kubernetes_verb(r->verb));
 		fuzz_assert(!r->subresource[0] || r->name[0]);
 		fuzz_assert(strcmp(r->verb, "get") != 0 || r->name[0] ||
 			    strcmp(lower_method, "get") == 0);

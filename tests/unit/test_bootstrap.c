@@ -25,8 +25,9 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* 4 namespaces, 2 PriorityClasses, 20 APIServices. */
-#define BOOTSTRAP_OBJECTS 26
+/* 4 namespaces, 2 PriorityClasses, 20 APIServices, and the RBAC policy:
+ * 64 ClusterRoles, 45 ClusterRoleBindings, 7 Roles, 7 RoleBindings. */
+#define BOOTSTRAP_OBJECTS (26 + 64 + 45 + 7 + 7)
 
 static const char *const api_service_names[] = {
     "v1.",

@@ -441,6 +441,23 @@ START_TEST(test_admission_plugins)
 			 2);
 	ck_assert_contains(err, "mutually exclusive");
 
+	/* --authorization-mode as BuiltInAuthorizationOptions.Validate judges it. */
+	ck_assert_int_eq(PARSE("--authorization-mode=Node,RBAC"), 0);
+	ck_assert_str_eq(cfg.authorization_mode, "Node,RBAC");
+	ck_assert_int_eq(PARSE("--authorization-mode=Foo"), 2);
+	ck_assert_str_eq(err, "Error: authorization-mode \"Foo\" is not a valid mode\n");
+	ck_assert_int_eq(PARSE("--authorization-mode="), 2);
+	ck_assert_str_eq(err, "Error: at least one authorization-mode must be passed\n");
+	ck_assert_int_eq(PARSE("--authorization-mode=RBAC,rbac,RBAC"), 2);
+	ck_assert_str_eq(err,
+			 "Error: [authorization-mode \"rbac\" is not a valid mode, "
+			 "authorization-mode [\"RBAC\" \"rbac\" \"RBAC\"] has mode specified more "
+			 "than once]\n");
+	ck_assert_int_eq(PARSE("--authorization-mode=Webhook", "--authorization-policy-file=p"), 2);
+	ck_assert_str_eq(err,
+			 "Error: [authorization-mode Webhook's authorization config file not "
+			 "passed, cannot specify --authorization-policy-file without mode ABAC]\n");
+
 	/* Repeats append, like pflag's string slices. */
 	ck_assert_int_eq(PARSE("--enable-admission-plugins=NodeRestriction",
 			       "--enable-admission-plugins=Priority"),
@@ -730,11 +747,21 @@ START_TEST(test_every_listed_flag_parses)
 			value = "10.96.0.0/12";
 		else if (strcmp(name, "service-node-port-range") == 0)
 			value = "30000-32767";
+		else if (strcmp(name, "authorization-mode") == 0)
+			value = "Node,RBAC";
 		if (kind[0])
 			snprintf(arg, sizeof(arg), "--%s=%s", name, value);
 		else
 			snprintf(arg, sizeof(arg), "--%s", name);
-		ck_assert_msg(PARSE(arg) == 0, "%s: %s", arg, err);
+		/* The authorizers' files need their modes. */
+		if (strcmp(name, "authorization-policy-file") == 0)
+			ck_assert_msg(PARSE(arg, "--authorization-mode=ABAC") == 0, "%s: %s", arg,
+				      err);
+		else if (strcmp(name, "authorization-webhook-config-file") == 0)
+			ck_assert_msg(PARSE(arg, "--authorization-mode=Webhook") == 0, "%s: %s",
+				      arg, err);
+		else
+			ck_assert_msg(PARSE(arg) == 0, "%s: %s", arg, err);
 		ck_assert_msg(strstr(err, "Error") == NULL, "%s: %s", arg, err);
 		count++;
 	}

@@ -91,10 +91,15 @@ static const struct {
     {"GET", "/api/v1/namespaces/default/pods/web-0/proxy/a/b", ROUTE_RESOURCE, "", "v1", "default",
      "pods", "web-0", "proxy", "get"},
     {"GET", "/api/v1/pods/x/y/z", ROUTE_RESOURCE, "", "v1", "", "pods", "x", "y", "get"},
-    {"OPTIONS", "/api/v1/pods", ROUTE_RESOURCE, "", "v1", "", "pods", "", "", "options"},
+    /* RequestInfo gives a method without a Kubernetes verb the verb "". */
+    {"OPTIONS", "/api/v1/pods", ROUTE_RESOURCE, "", "v1", "", "pods", "", "", ""},
     /* A method is case-sensitive: "get" is not GET and lists nothing. */
-    {"get", "/api/v1/pods", ROUTE_RESOURCE, "", "v1", "", "pods", "", "", "get"},
-    {"Delete", "/api/v1/pods", ROUTE_RESOURCE, "", "v1", "", "pods", "", "", "delete"},
+    {"get", "/api/v1/pods", ROUTE_RESOURCE, "", "v1", "", "pods", "", "", ""},
+    {"Delete", "/api/v1/pods", ROUTE_RESOURCE, "", "v1", "", "pods", "", "", ""},
+    /* The old /proxy/ prefix: verb "proxy", and no subresource. */
+    {"GET", "/api/v1/proxy/namespaces/ns/pods/p/a/b", ROUTE_RESOURCE, "", "v1", "ns", "pods", "p",
+     "", "proxy"},
+    {"PUT", "/api/v1/proxy/nodes/n1", ROUTE_RESOURCE, "", "v1", "", "nodes", "n1", "", "proxy"},
 
     /* Named groups. */
     {"GET", "/apis/apps/v1/deployments", ROUTE_RESOURCE, "apps", "v1", "", "deployments", "", "",
