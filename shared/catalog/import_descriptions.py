@@ -36,12 +36,16 @@ with the text's backslashes, line breaks and tabs written \\\\, \\n and
 TypeMeta's apiVersion and kind stand for every kind's.
 
 descriptions_upstream.txt has "package <package>" lines and then
-"<Type>[.<jsonField>] <text>" lines, the text escaped the same way.
+"<Type>[.<jsonField>] <text>" lines, the text escaped the same way. A
+"<Type>[.<jsonField>]" line without text records that upstream publishes
+no description for it (JSONSchemaProps' fields, proto-only fields), so
+that the reports below leave it out of what is still to transcribe.
 
 --check regenerates into memory and exits 1 when descriptions.txt differs.
---missing also lists, by package, what has no description yet: "<Type>"
-for a type, "<Type>.<jsonField>" for a field, "(ref)" marking a field
-that refers to another catalog type.
+--missing also lists, by package, what has no description yet and is
+not known to have none upstream: "<Type>" for a type,
+"<Type>.<jsonField>" for a field, "(ref)" marking a field that refers to
+another catalog type.
 """
 import argparse
 import ast
@@ -189,8 +193,9 @@ def model_entries(types, models, docs, stats):
 
 
 def read_upstream(path, types):
-    """{(type name, field or None): text} of the hand-transcribed file."""
-    entries = {}
+    """({(type name, field or None): text}, {keys upstream leaves undescribed})
+    of the hand-transcribed file."""
+    entries, undescribed = {}, set()
     package = None
     for number, line in enumerate(open(path, encoding="utf-8"), 1):
         line = line.rstrip("\n")
@@ -201,7 +206,7 @@ def read_upstream(path, types):
             package = line.split()[1]
             continue
         name, sep, text = line.partition(" ")
-        if not package or not sep or not text.strip():
+        if not package or not name or (sep and not text.strip()):
             sys.exit("%s: cannot read %r" % (where, line))
         short, _, field = name.partition(".")
         full = "%s.%s" % (package, short)
@@ -210,10 +215,13 @@ def read_upstream(path, types):
         if field and not any(f[0] == field for f in types[full].fields):
             sys.exit("%s: type %s declares no field %s" % (where, full, field))
         key = (full, field or None)
-        if key in entries:
+        if key in entries or key in undescribed:
             sys.exit("%s: %s is described twice" % (where, name))
-        entries[key] = unescape(text)
-    return entries
+        if sep:
+            entries[key] = unescape(text)
+        else:
+            undescribed.add(key)
+    return entries, undescribed
 
 
 def render(entries):
@@ -228,33 +236,38 @@ def render(entries):
             + "".join(lines))
 
 
-def report(types, entries, stats):
+def report(types, entries, undescribed, stats):
     """Coverage of the catalog: types and fields (an embedded struct's counted where declared)."""
     described_types = sum(1 for name in types if (name, None) in entries)
+    types_without = sum(1 for name in types if (name, None) in undescribed)
     fields = [(t.name, name, type_text) for t in types.values() for name, type_text, markers in t.fields
               if not ("inline" in markers and type_text in types)]
     missing = [f for f in fields if (f[0], f[1]) not in entries]
+    without = [f for f in missing if (f[0], f[1]) in undescribed]
+    missing = [f for f in missing if (f[0], f[1]) not in undescribed]
     # A bare reference to another type: the models' generator dropped these.
     references = [f for f in missing if f[2] in types]
-    print("import_descriptions: types %d/%d described; fields %d/%d described; of the %d without, "
+    print("import_descriptions: types %d/%d described, %d without upstream, %d to do; "
+          "fields %d/%d described, %d without upstream; of the %d to do, "
           "%d are references to other types, %d are newer than the models; %d types from a prerelease "
           "model; %d conflicting model texts" %
-          (described_types, len(types), len(fields) - len(missing), len(fields), len(missing),
+          (described_types, len(types), types_without, len(types) - described_types - types_without,
+           len(fields) - len(missing) - len(without), len(fields), len(without), len(missing),
            len(references), len(missing) - len(references), stats["prerelease"], stats["conflicts"]))
 
 
-def list_missing(types, entries):
-    """Prints what report() counts as undescribed, one line per type or field, by package."""
+def list_missing(types, entries, undescribed):
+    """Prints what report() counts as to do, one line per type or field, by package."""
     package = None
     for name in sorted(types):
         t = types[name]
         lines = []
-        if (name, None) not in entries:
+        if (name, None) not in entries and (name, None) not in undescribed:
             lines.append(t.short)
         for field, type_text, markers in t.fields:
             if "inline" in markers and type_text in types:
                 continue
-            if (name, field) not in entries:
+            if (name, field) not in entries and (name, field) not in undescribed:
                 lines.append("%s.%s%s" % (t.short, field, " (ref)" if type_text in types else ""))
         if lines and t.package != package:
             package = t.package
@@ -276,11 +289,15 @@ def main():
         sys.exit("import_descriptions: no catalog types or no models in %s" % args.models)
     stats = {"conflicts": 0, "prerelease": 0}
     entries = model_entries(types, models, read_docs(args.models), stats)
-    entries.update(read_upstream(UPSTREAM, types))
+    upstream, undescribed = read_upstream(UPSTREAM, types)
+    for key in sorted(undescribed & set(entries), key=str):
+        sys.exit("import_descriptions: the models describe %s %s, which %s says upstream does not" %
+                 (key[0], key[1] or "", os.path.basename(UPSTREAM)))
+    entries.update(upstream)
     text = render(entries)
-    report(types, entries, stats)
+    report(types, entries, undescribed, stats)
     if args.missing:
-        list_missing(types, entries)
+        list_missing(types, entries, undescribed)
     if args.check:
         current = open(OUTPUT, encoding="utf-8").read() if os.path.exists(OUTPUT) else ""
         if current != text:
