@@ -10,6 +10,8 @@
  *     autoregister controller keeps the local ones "onstart": created when
  *     missing, their spec put back when it was changed, and removed once
  *     their group-version is no longer served.
+ * (The Service "kubernetes" and its endpoints depend on flags and are kept
+ * for as long as the server runs: master/kubernetes_service.c.)
  *
  * Safe when several instances start at once on one database: every write
  * goes through the pgkube.*_object functions, a create of a name another

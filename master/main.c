@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "master/bootstrap.h"
+#include "master/kubernetes_service.h"
 #include "master/migrate.h"
 #include "master/supervisor.h"
 #include "shared/config.h"
@@ -89,6 +90,7 @@ static int migrate_command(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static struct config cfg;
+	static struct kubernetes_service kubernetes;
 	char err[512];
 	SSL_CTX *ctx;
 	int fd, rc;
@@ -100,6 +102,10 @@ int main(int argc, char **argv)
 		return 0;
 	if (rc != 0)
 		return rc;
+	if (kubernetes_service_init(&kubernetes, &cfg, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
 	if (registry_load(err, sizeof(err)) < 0 || catalog_load(err, sizeof(err)) < 0 ||
 	    defaults_load(err, sizeof(err)) < 0) {
 		log_error("%s", err);
@@ -135,8 +141,9 @@ int main(int argc, char **argv)
 		close(fd);
 		return 1;
 	}
+	kubernetes_service_start(&kubernetes);
 	log_info("pgkube-apiserver %s", PGKUBE_GIT_VERSION);
-	rc = supervisor_run(&cfg, fd, ctx);
+	rc = supervisor_run(&cfg, fd, ctx, &kubernetes);
 	close(fd);
 	return rc;
 }

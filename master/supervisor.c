@@ -12,8 +12,10 @@
  *            refused); a context that fails to load is logged and ignored;
  *   (timeout) housekeeping: compaction of the change log (compaction.c),
  *             namespaces being deleted emptied and removed (namespaces.c),
- *             aggregated ClusterRoles kept current (rbac_aggregate.c);
- *   SIGTERM/SIGINT  drain every worker (they stop accepting and finish
+ *             aggregated ClusterRoles kept current (rbac_aggregate.c),
+ *             the kubernetes Service's endpoints (kubernetes_service.c);
+ *   SIGTERM/SIGINT  take this server out of the kubernetes Endpoints, then
+ *            drain every worker (they stop accepting and finish
  *            in-flight requests), SIGKILL what is left after the grace
  *            period, exit 0.
  */
@@ -56,6 +58,7 @@ struct supervisor {
 	struct compaction compaction;
 	struct ns_finalizer namespaces;
 	struct rbac_aggregator aggregator;
+	struct kubernetes_service *kubernetes;
 	struct worker_slot *slots; /* cfg->workers current + as many draining */
 	int num_slots;
 };
@@ -209,6 +212,7 @@ static int stop(struct supervisor *s, int sig)
 	sigset_t set;
 
 	log_info("received %s: draining workers", strsignal(sig));
+	kubernetes_service_stop(s->kubernetes);
 	signal_workers(s, -1, SIGTERM);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -233,9 +237,11 @@ static int stop(struct supervisor *s, int sig)
 	return 0;
 }
 
-int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
+int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx,
+		   struct kubernetes_service *kubernetes)
 {
-	struct supervisor s = {.cfg = cfg, .listen_fd = listen_fd, .ssl_ctx = ssl_ctx};
+	struct supervisor s = {
+	    .cfg = cfg, .listen_fd = listen_fd, .ssl_ctx = ssl_ctx, .kubernetes = kubernetes};
 	sigset_t set;
 	int rc;
 
@@ -271,6 +277,8 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 			wait_ms = ns_finalizer_due_in(&s.namespaces);
 		if (rbac_aggregator_due_in(&s.aggregator) < wait_ms)
 			wait_ms = rbac_aggregator_due_in(&s.aggregator);
+		if (kubernetes_service_due_in(kubernetes) < wait_ms)
+			wait_ms = kubernetes_service_due_in(kubernetes);
 		if (wait_ms < 0)
 			wait_ms = 0;
 		wait.tv_sec = wait_ms / 1000;
@@ -287,6 +295,7 @@ int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx)
 		compaction_run(&s.compaction);
 		ns_finalizer_run(&s.namespaces);
 		rbac_aggregator_run(&s.aggregator);
+		kubernetes_service_run(kubernetes);
 	}
 	ns_finalizer_close(&s.namespaces);
 	rbac_aggregator_close(&s.aggregator);

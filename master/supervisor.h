@@ -7,9 +7,12 @@
 
 #include <openssl/ssl.h>
 
+#include "master/kubernetes_service.h"
 #include "shared/config.h"
 
-/* Runs until SIGTERM/SIGINT; returns the process exit code. Takes ssl_ctx. */
-int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx);
+/* Runs until SIGTERM/SIGINT; returns the process exit code. Takes ssl_ctx.
+ * Keeps the kubernetes Service's endpoints (already started). */
+int supervisor_run(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx,
+		   struct kubernetes_service *kubernetes);
 
 #endif

@@ -100,6 +100,16 @@ void v_too_long(struct vctx *c, const char *path, int max_bytes)
 		  arena_printf(c->arena, "must have at most %d bytes", max_bytes));
 }
 
+void validation_add_invalid(struct validation_errors *out, const char *field, const char *value,
+			    const char *detail)
+{
+	struct arena arena = {0};
+	struct vctx c = {.arena = &arena, .out = out};
+
+	v_invalid(&c, field, value, detail);
+	arena_free(&arena);
+}
+
 void validation_errors_free(struct validation_errors *errs)
 {
 	for (size_t i = 0; i < errs->num; i++) {

@@ -67,4 +67,17 @@ json_t *validation_status_details(const struct validation_errors *errs, const ch
 
 void validation_errors_free(struct validation_errors *errs);
 
+/*
+ * ValidateServiceClusterIPsRelatedFields alone, on a Service whose
+ * clusterIP and clusterIPs the registry has already put in step: what
+ * kube-apiserver checks before it allocates cluster IPs. Appends the causes
+ * to out and returns how many it appended.
+ */
+int validation_service_cluster_ips(json_t *svc, struct validation_errors *out);
+
+/* Appends an Invalid cause: "Invalid value: <value>: <detail>", value
+ * already rendered as Go prints it (quoted string, bare number, %#v). */
+void validation_add_invalid(struct validation_errors *out, const char *field, const char *value,
+			    const char *detail);
+
 #endif

@@ -493,6 +493,22 @@ void v_service(struct vctx *c, json_t *svc, json_t *old)
 	json_decref(e.ips);
 }
 
+int validation_service_cluster_ips(json_t *svc, struct validation_errors *out)
+{
+	struct arena arena = {0};
+	struct vctx c = {.arena = &arena, .out = out};
+	json_t *spec = jget(svc, "spec"), *ips = jget(spec, "clusterIPs");
+	struct cluster_ips e = {jstr(spec, "clusterIP"),
+				json_is_array(ips) ? json_copy(ips) : json_array()};
+	size_t before = out->num;
+
+	if (strcmp(jstr(spec, "type"), "ExternalName") != 0)
+		v_cluster_ips(&c, spec, &e);
+	json_decref(e.ips);
+	arena_free(&arena);
+	return (int)(out->num - before);
+}
+
 /* ---- ConfigMap and Secret ---- */
 
 /* The length of what a base64 text decodes to. */

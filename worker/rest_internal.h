@@ -61,6 +61,8 @@ struct rest_call {
 	int attempts;
 	int64_t current_rv;
 	struct rest_error err;
+	/* a Service's cluster IPs and node ports (service_alloc.c) */
+	struct service_alloc *service_alloc;
 	/* deletecollection: the collection call a per-object call reports to */
 	struct rest_call *parent;
 	json_t *collected; /* parent: the objects deleted or marked */

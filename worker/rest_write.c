@@ -35,6 +35,7 @@
 #include "worker/rest.h"
 #include "worker/authz.h"
 #include "worker/rest_internal.h"
+#include "worker/service_alloc.h"
 #include "worker/worker.h"
 
 /* Read-modify-write rounds lost to other writers before giving up with a
@@ -46,6 +47,7 @@ enum action {
 	ACT_UNCHANGED, /* answer the current object */
 	ACT_WRITE,     /* store *next */
 	ACT_DELETE,    /* remove the object */
+	ACT_PENDING,   /* waiting for PostgreSQL; the call will be started over */
 };
 
 /*
@@ -343,6 +345,15 @@ static void rmw_written(void *ctx, const struct store_result *res)
 {
 	struct rest_call *call = ctx;
 
+	switch (service_alloc_written(call, res)) {
+	case SERVICE_ALLOC_RETRYING:
+		return;
+	case SERVICE_ALLOC_FAILED:
+		finish_error(call, NULL);
+		return;
+	case SERVICE_ALLOC_NOT_MINE:
+		break;
+	}
 	if (res->status == STORE_CONFLICT && call->attempts < MAX_ATTEMPTS) {
 		rmw_start(call); /* someone else wrote in between: again */
 		return;
@@ -405,6 +416,9 @@ static void rmw_read(void *ctx, const struct store_result *res)
 	case ACT_UNCHANGED:
 		json_decref(current);
 		finish_object(call, call->ok_status, res->object);
+		return;
+	case ACT_PENDING:
+		json_decref(current);
 		return;
 	case ACT_DELETE:
 		json_decref(current);
@@ -569,6 +583,14 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 		track_managed_fields(call, current, obj);
 	json_object_set(meta_of(obj), "resourceVersion",
 			json_object_get(cur_meta, "resourceVersion"));
+	if (is_core(call, "services") && !*call->subresource) {
+		enum service_alloc_result r = service_alloc_update(call, obj, current, rmw_start);
+
+		if (r != SERVICE_ALLOC_OK) {
+			json_decref(obj);
+			return r == SERVICE_ALLOC_PENDING ? ACT_PENDING : ACT_ERROR;
+		}
+	}
 	/* The status subresource has validators of its own, not built yet. */
 	if (!authz_rbac_write_allowed(call, obj, current) || !quantities_canonical(call, obj) ||
 	    (strcmp(call->subresource, "status") != 0 && !object_valid(call, obj, current))) {
@@ -958,6 +980,15 @@ static void created(void *ctx, const struct store_result *res)
 {
 	struct rest_call *call = ctx;
 
+	switch (service_alloc_written(call, res)) {
+	case SERVICE_ALLOC_RETRYING:
+		return;
+	case SERVICE_ALLOC_FAILED:
+		finish_error(call, NULL);
+		return;
+	case SERVICE_ALLOC_NOT_MINE:
+		break;
+	}
 	if (res->status != STORE_OK)
 		rest_status_from_store(call, res);
 	else
@@ -969,8 +1000,22 @@ static void create_write(struct rest_call *call)
 	struct arena *a = &call->req->arena;
 	char *json;
 
-	if (!authz_rbac_write_allowed(call, call->body, NULL) ||
-	    !quantities_canonical(call, call->body) || !object_valid(call, call->body, NULL)) {
+	if (!authz_rbac_write_allowed(call, call->body, NULL)) {
+		finish_error(call, NULL);
+		return;
+	}
+	if (is_core(call, "services")) {
+		switch (service_alloc_create(call, call->body, create_write)) {
+		case SERVICE_ALLOC_PENDING:
+			return;
+		case SERVICE_ALLOC_ERROR:
+			finish_error(call, NULL);
+			return;
+		case SERVICE_ALLOC_OK:
+			break;
+		}
+	}
+	if (!quantities_canonical(call, call->body) || !object_valid(call, call->body, NULL)) {
 		finish_error(call, NULL);
 		return;
 	}

@@ -49,6 +49,7 @@ static const struct {
 } sqlstate_map[] = {
     {"23505", STORE_EXISTS},	   {"PGK04", STORE_NOT_FOUND}, {"PGK09", STORE_CONFLICT},
     {"PGK10", STORE_UID_MISMATCH}, {"PGK41", STORE_EXPIRED},   {"PGK42", STORE_RV_TOO_LARGE},
+    {"PGK23", STORE_ALLOCATED},
 };
 
 static enum store_status status_from_sqlstate(const char *state)
@@ -173,6 +174,11 @@ void store_get(struct pg_pool *pool, const struct store_key *key, store_fn fn, v
  * when the load is light. A write to a key that a batch on the way already
  * writes waits for that batch to come back: writes to one key go out one
  * after another, in the order they came.
+ *
+ * A create or update of a core Service claims its cluster IPs and node
+ * ports in the same transaction (sql/007_service_allocations.sql), and a
+ * claim that fails aborts the transaction: such a write always goes out on
+ * its own, never in a batch whose other writes it would take down with it.
  */
 #define MAX_WRITES_IN_FLIGHT 2
 #define BATCH_MAX	     64
@@ -186,6 +192,7 @@ struct write_op {
 	char *uid;    /* create: the new uid; delete: the precondition, or NULL */
 	int64_t rv;   /* the resourceVersion precondition, 0 = none */
 	char *object; /* create, update: the JSON text */
+	bool alone;   /* never batched: a Service create or update */
 	struct write_op *next;
 };
 
@@ -437,9 +444,13 @@ static void batcher_send_some(struct batcher *b)
 				link = &op->next;
 				continue;
 			}
+			if (op->alone && batch->num_ops)
+				break; /* it goes next, by itself */
 			*link = op->next;
 			op->next = NULL;
 			batch->ops[batch->num_ops++] = op;
+			if (op->alone)
+				break;
 		}
 		b->tail = NULL;
 		for (struct write_op *op = b->head; op; op = op->next)
@@ -475,6 +486,7 @@ static void write_enqueue(struct pg_pool *pool, enum write_kind kind, const stru
 	op->uid = dup_or_null(uid);
 	op->rv = rv;
 	op->object = dup_or_null(object_json);
+	op->alone = kind != WRITE_DELETE && !*op->group && strcmp(op->resource, "services") == 0;
 	if (b->tail)
 		b->tail->next = op;
 	else

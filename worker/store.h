@@ -24,6 +24,8 @@ enum store_status {
 	STORE_UID_MISMATCH, /* 409 Conflict: uid precondition */
 	STORE_EXPIRED,	    /* 410 Expired: resourceVersion compacted */
 	STORE_RV_TOO_LARGE, /* 504 Timeout: resourceVersion not reached yet */
+	STORE_ALLOCATED,    /* a Service's IP or node port is another's (PGK23): message
+			     * lists them, "ip 10.0.0.5,nodeport 30080" */
 	STORE_UNAVAILABLE,  /* 503: PostgreSQL unreachable, or outcome unknown */
 	STORE_ERROR,	    /* 500 */
 };

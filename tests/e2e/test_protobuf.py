@@ -159,11 +159,14 @@ class KubectlCreateTest(ServerTest):
             f.write(content)
         return path
 
-    def create_and_compare(self, ns, *args, server_adds=None):
+    def create_and_compare(self, ns, *args, server_adds=None, allocated=False):
         """Runs "kubectl create ARGS" (the dry-run flags go before any "--"),
         then checks the stored object against the client-side rendering,
         plus server_adds ({path: value}, path a tuple of keys): what
-        kube-apiserver itself sets on create."""
+        kube-apiserver itself sets on create. allocated: a Service, whose
+        cluster IP and random node ports a dry run only pretends to allocate
+        (the network address, ports from 32769): those are taken from the
+        stored object."""
         if "--" in args:
             at = args.index("--")
             flags, command = args[:at], args[at:]
@@ -184,6 +187,13 @@ class KubectlCreateTest(ServerTest):
         self.assertTrue(got["metadata"].get("uid"), name)
         self.assertTrue(got["metadata"].get("resourceVersion"), name)
         want, got = strip_server_set(want), strip_server_set(got)
+        if allocated:
+            self.assertEqual(want["spec"]["clusterIPs"], ["10.0.0.0"])
+            for key in ("clusterIP", "clusterIPs"):
+                want["spec"][key] = got["spec"][key]
+            for w, g in zip(want["spec"]["ports"], got["spec"]["ports"]):
+                if w.get("nodePort", 0) > 32768:
+                    w["nodePort"] = g["nodePort"]
         for path, value in (server_adds or {}).items():
             parent = want
             for key in path[:-1]:
@@ -236,13 +246,15 @@ class KubectlCreateTest(ServerTest):
     def test_services(self):
         ns = "pb-svc"
         self.namespace(ns)
-        got = self.create_and_compare(ns, "service", "clusterip", "cs", "--tcp=5678:8080", "--tcp=443:https")
+        got = self.create_and_compare(ns, "service", "clusterip", "cs", "--tcp=5678:8080", "--tcp=443:https",
+                                      allocated=True)
         self.assertEqual([(p["port"], p["targetPort"]) for p in got["spec"]["ports"]], [(5678, 8080), (443, "https")])
         got = self.create_and_compare(ns, "service", "clusterip", "headless", "--clusterip=None")
         self.assertEqual(got["spec"]["clusterIP"], "None")
-        got = self.create_and_compare(ns, "service", "nodeport", "np", "--tcp=80:8080", "--node-port=30080")
+        got = self.create_and_compare(ns, "service", "nodeport", "np", "--tcp=80:8080", "--node-port=30080",
+                                      allocated=True)
         self.assertEqual(got["spec"]["ports"][0]["nodePort"], 30080)
-        got = self.create_and_compare(ns, "service", "loadbalancer", "lb", "--tcp=5678:8080")
+        got = self.create_and_compare(ns, "service", "loadbalancer", "lb", "--tcp=5678:8080", allocated=True)
         self.assertEqual(got["spec"]["type"], "LoadBalancer")
         got = self.create_and_compare(ns, "service", "externalname", "ext", "--external-name=bar.example.com",
                                       "--tcp=80")
