@@ -38,6 +38,7 @@ status=0
 	--tls-private-key-file=var/pki/server.key \
 	--client-ca-file=var/pki/ca.crt \
 	--authorization-mode=Node,RBAC \
+	--allow-privileged=true \
 	--service-account-key-file=var/pki/sa.pub \
 	--service-account-signing-key-file=var/pki/sa.key \
 	--service-account-issuer=https://kubernetes.default.svc.cluster.local \

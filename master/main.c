@@ -21,6 +21,7 @@
 #include "master/supervisor.h"
 #include "shared/config.h"
 #include "shared/log.h"
+#include "shared/validation.h"
 #include "shared/catalog.h"
 #include "shared/defaults.h"
 #include "shared/registry.h"
@@ -111,6 +112,8 @@ int main(int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
+	/* capabilities.Initialize: the workers inherit it. */
+	validation_set_allow_privileged(cfg.allow_privileged);
 	raise_fd_limit();
 	if (metrics_init_shared() < 0) {
 		log_error("cannot map shared memory for metrics: %s", strerror(errno));

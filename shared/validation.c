@@ -2,8 +2,10 @@
  * validation.c - the engine of validation_check(): the error list and its
  * Status, field paths, Go renderings of bad values, label selectors,
  * ObjectMeta on create and update, and the table that sends each kind to
- * its validator (the kinds themselves are in validation_pod.c,
- * validation_core.c and validation_workloads.c).
+ * its validator (the kinds themselves are in validation_pod*.c,
+ * validation_core.c, validation_workloads.c, validation_storage.c,
+ * validation_cluster.c, validation_rbac.c, validation_networking.c and
+ * validation_policy.c).
  *
  * Upstream facts (kube-apiserver v1.32): field.Error.ErrorBody prints
  * "<type>: <value>: <detail>", the value as %q for strings, %v for numbers
@@ -24,6 +26,13 @@
 #include "shared/unicode_class.h"
 #include "shared/validation_internal.h"
 #include "shared/xalloc.h"
+
+bool validation_allow_privileged = true;
+
+void validation_set_allow_privileged(bool allow)
+{
+	validation_allow_privileged = allow;
+}
 
 /* ---- the error list ---- */
 
@@ -78,6 +87,16 @@ void v_duplicate(struct vctx *c, const char *path, const char *value)
 	add_error(c, path, "FieldValueDuplicate", "Duplicate value", value, NULL);
 }
 
+void v_duplicate_detail(struct vctx *c, const char *path, const char *value, const char *detail)
+{
+	add_error(c, path, "FieldValueDuplicate", "Duplicate value", value, detail);
+}
+
+void v_internal(struct vctx *c, const char *path, const char *detail)
+{
+	add_error(c, path, "InternalError", "Internal error", NULL, detail);
+}
+
 void v_not_found(struct vctx *c, const char *path, const char *value)
 {
 	add_error(c, path, "FieldValueNotFound", "Not found", value, NULL);
@@ -108,6 +127,12 @@ void validation_add_invalid(struct validation_errors *out, const char *field, co
 
 	v_invalid(&c, field, value, detail);
 	arena_free(&arena);
+}
+
+void v_too_long_max_length(struct vctx *c, const char *path, int max)
+{
+	add_error(c, path, "FieldValueTooLong", "Too long", NULL,
+		  arena_printf(c->arena, "may not be longer than %d", max));
 }
 
 void validation_errors_free(struct validation_errors *errs)
@@ -335,6 +360,11 @@ const char *vr_label_selector(struct vctx *c, json_t *sel)
 	}
 	buf_append_str(&b, "}");
 	return arena_take(c, &b);
+}
+
+const char *vr_pointer(struct vctx *c, const char *type, bool set)
+{
+	return arena_printf(c->arena, "(*%s)(%s)", type, set ? GO_POINTER : "nil");
 }
 
 /* %#v of intstr.IntOrString: Type 0 holds IntVal, Type 1 StrVal. */
@@ -749,6 +779,34 @@ int validation_check(const char *group, const char *version, const char *kind, j
 		v_job(&c, obj, old);
 	} else if (is(group, kind, "batch", "CronJob")) {
 		v_cron_job(&c, obj, old);
+	} else if (is(group, kind, "", "PersistentVolumeClaim")) {
+		v_persistent_volume_claim(&c, obj, old);
+	} else if (is(group, kind, "", "PersistentVolume")) {
+		v_persistent_volume(&c, obj, old);
+	} else if (is(group, kind, "", "Node")) {
+		v_node(&c, obj, old);
+	} else if (is(group, kind, "storage.k8s.io", "StorageClass")) {
+		v_storage_class(&c, obj, old);
+	} else if (is(group, kind, "scheduling.k8s.io", "PriorityClass")) {
+		v_priority_class(&c, obj, old);
+	} else if (is(group, kind, "coordination.k8s.io", "Lease")) {
+		v_lease(&c, obj, old);
+	} else if (is(group, kind, "rbac.authorization.k8s.io", "Role") ||
+		   is(group, kind, "rbac.authorization.k8s.io", "ClusterRole")) {
+		v_role(&c, obj, old, strcmp(kind, "ClusterRole") == 0);
+	} else if (is(group, kind, "rbac.authorization.k8s.io", "RoleBinding") ||
+		   is(group, kind, "rbac.authorization.k8s.io", "ClusterRoleBinding")) {
+		v_role_binding(&c, obj, old, strcmp(kind, "ClusterRoleBinding") == 0);
+	} else if (is(group, kind, "networking.k8s.io", "Ingress")) {
+		v_ingress(&c, obj, old);
+	} else if (is(group, kind, "networking.k8s.io", "IngressClass")) {
+		v_ingress_class(&c, obj, old);
+	} else if (is(group, kind, "networking.k8s.io", "NetworkPolicy")) {
+		v_network_policy(&c, obj, old);
+	} else if (is(group, kind, "policy", "PodDisruptionBudget")) {
+		v_pod_disruption_budget(&c, obj, old);
+	} else if (is(group, kind, "autoscaling", "HorizontalPodAutoscaler")) {
+		v_horizontal_pod_autoscaler(&c, obj, old, strcmp(version, "v1") == 0);
 	} else if (old) {
 		v_object_meta_update(&c, meta, jget(old, "metadata"));
 	} else {

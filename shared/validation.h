@@ -3,6 +3,14 @@
  * update, after defaulting, with its field paths, its error types and its
  * messages, so that a bad object gets the same 422 Invalid Status.
  *
+ * The kinds with rules of their own: core Pod (with its security context,
+ * affinity, topology spread, DNS), Service, ConfigMap, Secret, Namespace,
+ * ReplicationController, PodTemplate, PersistentVolumeClaim,
+ * PersistentVolume, Node; apps and batch workloads; StorageClass; RBAC
+ * roles and bindings; Ingress, IngressClass, NetworkPolicy;
+ * PodDisruptionBudget; HorizontalPodAutoscaler (v1, v2); PriorityClass;
+ * Lease.
+ *
  * validation_check() walks the object (JSON, as stored) and returns the
  * causes in the order upstream's ErrorList has them: ValidateObjectMeta,
  * then the kind's spec (pkg/apis/{core,apps,batch}/validation), and on an
@@ -26,6 +34,7 @@
 #define PGKUBE_VALIDATION_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One field.Error, as a StatusCause carries it. */
@@ -79,5 +88,13 @@ int validation_service_cluster_ips(json_t *svc, struct validation_errors *out);
  * already rendered as Go prints it (quoted string, bare number, %#v). */
 void validation_add_invalid(struct validation_errors *out, const char *field, const char *value,
 			    const char *detail);
+
+/*
+ * kube-apiserver's --allow-privileged: whether a container may set
+ * securityContext.privileged (otherwise "disallowed by cluster policy").
+ * The process sets it once from its configuration before serving; until
+ * then privileged containers are allowed.
+ */
+void validation_set_allow_privileged(bool allow);
 
 #endif

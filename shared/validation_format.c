@@ -3,8 +3,9 @@
  * k8s.io/apimachinery/pkg/util/validation (v1.32) with their messages:
  * DNS-1123 labels and subdomains, DNS-1035 labels, qualified names (label
  * keys), label values, ConfigMap keys, port names and numbers, percents,
- * environment variable names, path segments, IP addresses; and the
- * validators built on them (labels, annotations).
+ * environment variable names, path segments, IP addresses and CIDRs (as
+ * k8s.io/utils/net's sloppy parser reads them), wildcard subdomains; and
+ * the validators built on them (labels, annotations).
  *
  * Each is_* function appends, in upstream's order, the messages the
  * function of the same name returns; an empty list means valid. The
@@ -44,6 +45,11 @@
 	"a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. "       \
 	"'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is "                \
 	"'[-._a-zA-Z0-9]+')"
+#define WILDCARD_SUBDOMAIN_REGEX                                                                   \
+	"a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, "  \
+	"which must consist of lower case alphanumeric characters, '-' or '.' and end with an "    \
+	"alphanumeric character (e.g. '*.example.com', regex used for validation is "              \
+	"'\\*\\." SUBDOMAIN_FMT "')"
 #define PERCENT_REGEX                                                                              \
 	"a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  "  \
 	"or '93%', regex used for validation is '[0-9]+%')"
@@ -259,19 +265,118 @@ void is_path_segment_name(const char *s, bool prefix, struct vmsgs *out)
 		add(out, "may not contain '%'");
 }
 
+/*
+ * The IPv4 of k8s.io/utils/net's sloppy parser (Go's parser before 1.17):
+ * four decimal fields up to 255, leading zeros allowed ("010" is ten).
+ * Parses s[0..len).
+ */
+static bool ipv4_parse_sloppy(const char *s, size_t len, unsigned char addr[4])
+{
+	size_t i = 0;
+
+	for (int field = 0; field < 4; field++) {
+		unsigned int n = 0;
+		size_t digits = 0;
+
+		if (field > 0) {
+			if (i >= len || s[i] != '.')
+				return false;
+			i++;
+		}
+		while (i < len && s[i] >= '0' && s[i] <= '9' && n <= 0xFF) {
+			n = n * 10 + (unsigned int)(s[i++] - '0');
+			digits++;
+		}
+		if (digits == 0 || n > 0xFF)
+			return false;
+		addr[field] = (unsigned char)n;
+	}
+	return i == len;
+}
+
+/* Go's ParseIP decides the family by the first '.' or ':'. */
+static int ip_parse_n(const char *s, size_t len, unsigned char addr[16])
+{
+	char text[64];
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.')
+			return ipv4_parse_sloppy(s, len, addr) ? 4 : 0;
+		if (s[i] == ':') {
+			if (len >= sizeof(text))
+				return 0;
+			memcpy(text, s, len);
+			text[len] = '\0';
+			return inet_pton(AF_INET6, text, addr) == 1 ? 16 : 0;
+		}
+	}
+	return 0;
+}
+
+int ip_parse_sloppy(const char *s, unsigned char addr[16])
+{
+	return ip_parse_n(s, strlen(s), addr);
+}
+
+int cidr_parse_sloppy(const char *s, unsigned char net[16], int *prefix)
+{
+	const char *slash = strchr(s, '/');
+	int len, bits = 0;
+	const char *p;
+
+	if (!slash)
+		return 0;
+	len = ip_parse_n(s, (size_t)(slash - s), net);
+	if (!len || !slash[1])
+		return 0;
+	for (p = slash + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || bits > len * 8)
+			return 0;
+		bits = bits * 10 + (*p - '0');
+	}
+	if (bits > len * 8)
+		return 0;
+	for (int i = 0; i < len; i++) {
+		int keep = bits - i * 8;
+
+		net[i] &= keep >= 8 ? 0xFF : keep <= 0 ? 0 : (unsigned char)(0xFF << (8 - keep));
+	}
+	*prefix = bits;
+	return len;
+}
+
 void is_valid_ip(const char *s, struct vmsgs *out)
 {
 	unsigned char addr[16];
 
-	if (inet_pton(AF_INET, s, addr) != 1 && inet_pton(AF_INET6, s, addr) != 1)
+	if (!ip_parse_sloppy(s, addr))
 		add(out, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)");
+}
+
+void is_valid_cidr(const char *s, struct vmsgs *out)
+{
+	unsigned char net[16];
+	int prefix;
+
+	if (!cidr_parse_sloppy(s, net, &prefix))
+		add(out, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)");
+}
+
+void is_wildcard_dns1123_subdomain(const char *s, struct vmsgs *out)
+{
+	size_t len = strlen(s);
+
+	if (len > 253)
+		add(out, MAX_LEN_253);
+	if (len < 3 || s[0] != '*' || s[1] != '.' || !subdomain_match(s + 2, len - 2))
+		add(out, WILDCARD_SUBDOMAIN_REGEX);
 }
 
 bool ip_is_v6(const char *s)
 {
 	unsigned char addr[16];
 
-	return inet_pton(AF_INET6, s, addr) == 1;
+	return ip_parse_sloppy(s, addr) == 16;
 }
 
 void is_port_num(int64_t n, struct vmsgs *out)
@@ -378,6 +483,22 @@ void v_annotations(struct vctx *c, json_t *annotations, const char *path)
 	}
 	if (total > ANNOTATIONS_MAX_BYTES)
 		v_too_long(c, path, ANNOTATIONS_MAX_BYTES);
+}
+
+void v_ip(struct vctx *c, const char *value, const char *path)
+{
+	struct vmsgs m = {0};
+
+	is_valid_ip(value, &m);
+	invalid_each(c, value, path, &m);
+}
+
+void v_cidr(struct vctx *c, const char *value, const char *path)
+{
+	struct vmsgs m = {0};
+
+	is_valid_cidr(value, &m);
+	invalid_each(c, value, path, &m);
 }
 
 void v_nonnegative(struct vctx *c, json_t *obj, const char *key, const char *path)

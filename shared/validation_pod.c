@@ -2,14 +2,15 @@
  * validation_pod.c - PodSpec validation as pkg/apis/core/validation does it
  * in v1.32 (ValidatePodSpec and what it calls), for Pods and for the pod
  * templates of workloads: volumes and their sources, containers and init
- * containers (names, images, ports, env, volume mounts, probes, resources),
- * the pod-level policies and names.
+ * containers (names, images, ports, env, volume mounts, probes, resources,
+ * security contexts), the pod-level policies and names, in the order
+ * ValidatePodSpec runs its checks. The security settings are in
+ * validation_pod_security.c, affinity, topology spread, tolerations and DNS
+ * in validation_pod_scheduling.c.
  *
- * Left out, as rarer than what is here: security contexts, affinity,
- * topology spread, host aliases, overhead, resource claims, ephemeral
- * containers, OS-specific rules, env valueFrom, volume devices, and the
- * inner fields of the less common volume sources (only the one-source rule
- * applies to those).
+ * Left out, as rarer than what is here: resource claims, ephemeral
+ * containers, env valueFrom, volume devices, and the inner fields of the
+ * less common volume sources (only the one-source rule applies to those).
  */
 #include <string.h>
 
@@ -540,6 +541,7 @@ static void v_container_common(struct vctx *c, json_t *ctr, json_t *volumes, con
 		v_not_supported(c, vp_child(c, path, "imagePullPolicy"), vr_quote(c, pull),
 				pull_policies);
 	v_resources(c, jget(ctr, "resources"), vp_child(c, path, "resources"));
+	v_container_security_context(c, ctr, path);
 }
 
 /* AccumulateUniqueHostPorts over containers[from, to), paths indexed from 0. */
@@ -648,52 +650,6 @@ static void v_init_containers(struct vctx *c, json_t *inits, json_t *containers,
 
 /* ---- the pod spec ---- */
 
-static void v_tolerations(struct vctx *c, json_t *tolerations, const char *path)
-{
-	static const char *const operators[] = {"Equal", "Exists", NULL};
-	static const char *const effects[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
-	size_t i;
-	json_t *t;
-
-	json_array_foreach(tolerations, i, t)
-	{
-		const char *p = vp_index(c, path, i), *key = jstr(t, "key");
-		const char *op = jstr(t, "operator"), *value = jstr(t, "value");
-		const char *effect = jstr(t, "effect");
-
-		if (*key)
-			v_qualified_name(c, key, vp_child(c, p, "key"));
-		if (!*key && strcmp(op, "Exists") != 0)
-			v_invalid(c, vp_child(c, p, "operator"), vr_quote(c, op),
-				  "operator must be Exists when `key` is empty, which means "
-				  "\"match all values and all keys\"");
-		if (jhas(t, "tolerationSeconds") && strcmp(effect, "NoExecute") != 0)
-			v_invalid(c, vp_child(c, p, "effect"), vr_quote(c, effect),
-				  "effect must be 'NoExecute' when `tolerationSeconds` is set");
-		if (!*op || strcmp(op, "Equal") == 0) {
-			struct vmsgs m = {0};
-			char joined[1024] = "";
-
-			is_label_value(value, &m);
-			for (size_t k = 0; k < m.n; k++) {
-				strncat(joined, k ? ";" : "", sizeof(joined) - strlen(joined) - 1);
-				strncat(joined, m.m[k], sizeof(joined) - strlen(joined) - 1);
-			}
-			if (m.n)
-				v_invalid(c, vp_child(c, p, "operator"), vr_quote(c, value),
-					  arena_strdup(c->arena, joined));
-		} else if (strcmp(op, "Exists") == 0) {
-			if (*value)
-				v_invalid(c, vp_child(c, p, "operator"), vr_quote(c, value),
-					  "value must be empty when `operator` is 'Exists'");
-		} else {
-			v_not_supported(c, vp_child(c, p, "operator"), vr_quote(c, op), operators);
-		}
-		if (*effect && !str_in(effect, effects))
-			v_not_supported(c, vp_child(c, p, "effect"), vr_quote(c, effect), effects);
-	}
-}
-
 static void v_subdomain_name(struct vctx *c, json_t *spec, const char *key, const char *path)
 {
 	if (*jstr(spec, key))
@@ -752,17 +708,9 @@ void v_pod_spec(struct vctx *c, json_t *spec, const char *path)
 	if (*dp && !str_in(dp, dns))
 		v_not_supported(c, vp_child(c, path, "dnsPolicy"), vr_quote(c, dp), dns);
 	v_labels(c, jget(spec, "nodeSelector"), vp_child(c, path, "nodeSelector"));
-	if (strcmp(dp, "None") == 0) {
-		json_t *cfg = jget(spec, "dnsConfig");
-
-		if (!cfg)
-			v_required(c, vp_child(c, path, "dnsConfig"),
-				   "must provide `dnsConfig` when `dnsPolicy` is None");
-		else if (jlen(jget(cfg, "nameservers")) == 0)
-			v_required(c, vp_child(c, vp_child(c, path, "dnsConfig"), "nameservers"),
-				   "must provide at least one DNS nameserver when `dnsPolicy` is "
-				   "None");
-	}
+	v_pod_security_context(c, spec, path);
+	v_affinity(c, jget(spec, "affinity"), vp_child(c, path, "affinity"));
+	v_pod_dns_config(c, spec, path);
 	json_array_foreach(jget(spec, "readinessGates"), i, g) v_qualified_name(
 	    c, jstr(g, "conditionType"),
 	    vp_child(c, vp_index(c, vp_child(c, path, "readinessGates"), i), "conditionType"));
@@ -777,6 +725,8 @@ void v_pod_spec(struct vctx *c, json_t *spec, const char *path)
 		json_object_set_new(gates, jstr(g, "name"), json_true());
 	}
 	json_decref(gates);
+	v_topology_spread_constraints(c, jget(spec, "topologySpreadConstraints"),
+				      vp_child(c, path, "topologySpreadConstraints"));
 	v_subdomain_name(c, spec, "serviceAccountName", path);
 	v_subdomain_name(c, spec, "nodeName", path);
 	if (jhas(spec, "activeDeadlineSeconds")) {
@@ -791,6 +741,7 @@ void v_pod_spec(struct vctx *c, json_t *spec, const char *path)
 	if (*jstr(spec, "subdomain"))
 		v_dns1123_label(c, jstr(spec, "subdomain"), vp_child(c, path, "subdomain"));
 	v_tolerations(c, jget(spec, "tolerations"), vp_child(c, path, "tolerations"));
+	v_host_aliases(c, jget(spec, "hostAliases"), vp_child(c, path, "hostAliases"));
 	v_subdomain_name(c, spec, "priorityClassName", path);
 	if (jhas(spec, "runtimeClassName"))
 		v_dns1123_subdomain(c, jstr(spec, "runtimeClassName"),
@@ -798,6 +749,14 @@ void v_pod_spec(struct vctx *c, json_t *spec, const char *path)
 	if (jhas(spec, "preemptionPolicy") && !str_in(jstr(spec, "preemptionPolicy"), preemption))
 		v_not_supported(c, vp_child(c, path, "preemptionPolicy"),
 				vr_quote(c, jstr(spec, "preemptionPolicy")), preemption);
+	/* validateOverhead: the resource rules of a container's limits */
+	if (jget(spec, "overhead")) {
+		json_t *res = json_pack("{s:O}", "limits", jget(spec, "overhead"));
+
+		v_resources(c, res, vp_child(c, path, "overhead"));
+		json_decref(res);
+	}
+	v_pod_os(c, spec, path);
 }
 
 /* ValidatePodTemplateSpec: the template's labels are at <path>.labels. */

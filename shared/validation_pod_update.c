@@ -40,7 +40,7 @@ static bool zero_like(json_t *v)
  * pointer also compare equal here (JSON cannot tell them apart once
  * defaulted), which errs on the side of allowing the update.
  */
-static bool semantic_equal(json_t *a, json_t *b)
+bool json_semantic_equal(json_t *a, json_t *b)
 {
 	const char *key;
 	json_t *v;
@@ -50,7 +50,7 @@ static bool semantic_equal(json_t *a, json_t *b)
 	if (json_is_object(a) && json_is_object(b)) {
 		json_object_foreach(a, key, v)
 		{
-			if (!semantic_equal(v, json_object_get(b, key)))
+			if (!json_semantic_equal(v, json_object_get(b, key)))
 				return false;
 		}
 		json_object_foreach(b, key, v)
@@ -64,7 +64,7 @@ static bool semantic_equal(json_t *a, json_t *b)
 		if (json_array_size(a) != json_array_size(b))
 			return false;
 		for (size_t i = 0; i < json_array_size(a); i++)
-			if (!semantic_equal(json_array_get(a, i), json_array_get(b, i)))
+			if (!json_semantic_equal(json_array_get(a, i), json_array_get(b, i)))
 				return false;
 		return true;
 	}
@@ -139,7 +139,7 @@ static void only_added_tolerations(struct vctx *c, json_t *now, json_t *was)
 
 			json_object_del(a, "tolerationSeconds");
 			json_object_del(b, "tolerationSeconds");
-			found = semantic_equal(a, b);
+			found = json_semantic_equal(a, b);
 			json_decref(a);
 			json_decref(b);
 			if (found)
@@ -232,7 +232,7 @@ void v_pod_update(struct vctx *c, json_t *pod, json_t *old)
 	restore(munged, old_spec, "tolerations");
 	only_deleted_gates(c, jget(spec, "schedulingGates"), jget(old_spec, "schedulingGates"));
 	restore(munged, old_spec, "schedulingGates");
-	if (!semantic_equal(munged, old_spec))
+	if (!json_semantic_equal(munged, old_spec))
 		v_forbidden(c, "spec",
 			    "pod updates may not change fields other than " UPDATABLE_FIELDS);
 	json_decref(munged);

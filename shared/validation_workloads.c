@@ -43,7 +43,7 @@ static int64_t int_or_percent_value(json_t *v)
 	return *s && !*end ? n : 0;
 }
 
-static void v_positive_int_or_percent(struct vctx *c, json_t *v, const char *path)
+void v_positive_int_or_percent(struct vctx *c, json_t *v, const char *path)
 {
 	struct vmsgs m = {0};
 
@@ -67,7 +67,7 @@ static bool is_valid_percent(json_t *v)
 	return m.n == 0;
 }
 
-static void v_not_more_than_100_percent(struct vctx *c, json_t *v, const char *path)
+void v_not_more_than_100_percent(struct vctx *c, json_t *v, const char *path)
 {
 	if (is_valid_percent(v) && atoll(json_string_value(v)) > 100)
 		v_invalid(c, path, vr_int_or_string(c, v), "must not be greater than 100%");
