@@ -548,3 +548,104 @@ json_t *catalog_zero_value(enum catalog_scalar s)
 		return json_integer(0);
 	}
 }
+
+/* ---- objects as Go writes them ---- */
+
+static void fill_zero(const struct catalog_type *t, json_t *obj, int depth);
+
+static void fill_value(const struct catalog_field *f, json_t *v, int depth)
+{
+	if (f->scalar != CATALOG_MESSAGE || f->type->special != CATALOG_PLAIN)
+		return;
+	if (f->repeated && json_is_array(v)) {
+		size_t i;
+		json_t *item;
+
+		json_array_foreach(v, i, item) fill_zero(f->type, item, depth + 1);
+	} else if (f->map && json_is_object(v)) {
+		const char *k;
+		json_t *item;
+
+		json_object_foreach(v, k, item) fill_zero(f->type, item, depth + 1);
+	} else if (!f->repeated && !f->map) {
+		fill_zero(f->type, v, depth + 1);
+	}
+}
+
+/* The zero value Go writes for an absent field, or NULL when it writes nothing. */
+static json_t *zero_of(const struct catalog_field *f, int depth)
+{
+	if (f->repeated || f->map)
+		return f->no_omit ? json_null() : NULL;
+	if (f->pointer)
+		return f->no_omit ? json_null() : NULL;
+	if (f->scalar != CATALOG_MESSAGE) {
+		if (!f->no_omit)
+			return NULL;
+		return catalog_zero_value(f->scalar);
+	}
+	/*
+	 * A struct is written even with omitempty; its zero by its own rules.
+	 * Without Go facts for the field (it is newer than them, or one of the
+	 * few types transcribed without them) it is taken for a pointer, as
+	 * such optional fields are: nothing is written.
+	 */
+	if (!f->markers || !has_word(f->markers, "go"))
+		return NULL;
+	switch (f->type->special) {
+	case CATALOG_PLAIN: {
+		json_t *obj = json_object();
+
+		fill_zero(f->type, obj, depth + 1);
+		return obj;
+	}
+	case CATALOG_TIME:
+	case CATALOG_MICROTIME:
+	case CATALOG_RAW:
+		return json_null();
+	case CATALOG_QUANTITY:
+		return json_string("0");
+	case CATALOG_DURATION:
+		return json_string("0s");
+	case CATALOG_INTORSTRING:
+		return json_integer(0);
+	default:
+		return NULL;
+	}
+}
+
+static void fill_zero(const struct catalog_type *t, json_t *obj, int depth)
+{
+	if (!json_is_object(obj) || depth > 64)
+		return;
+	for (size_t i = 0; i < t->num_fields; i++) {
+		const struct catalog_field *f = &t->fields[i];
+		json_t *v;
+
+		if (f->embedded) {
+			fill_zero(f->type, obj, depth + 1);
+			continue;
+		}
+		v = json_object_get(obj, f->name);
+		if (v) {
+			fill_value(f, v, depth);
+			continue;
+		}
+		v = zero_of(f, depth);
+		if (v)
+			json_object_set_new(obj, f->name, v);
+	}
+}
+
+void catalog_fill_zero(const struct catalog_type *t, json_t *obj)
+{
+	fill_zero(t, obj, 0);
+}
+
+json_t *catalog_zero_object(const struct catalog_type *t)
+{
+	json_t *obj = json_object();
+
+	fill_zero(t, obj, 0);
+	return obj;
+}

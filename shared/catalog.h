@@ -89,6 +89,15 @@ const struct catalog_field *catalog_field_in(const struct catalog_type *t, const
 /* What Go's encoding/json writes for a zero scalar of this kind ("", 0, false; null for bytes). */
 json_t *catalog_zero_value(enum catalog_scalar s);
 /*
+ * Adds to obj, an object of type t, the members Go's encoding/json writes
+ * even at their zero value and obj lacks: fields without omitempty ("", 0,
+ * false; null for a nil pointer, slice or map) and structs, which omitempty
+ * never drops, filled the same way. Members obj has are looked into alike.
+ */
+void catalog_fill_zero(const struct catalog_type *t, json_t *obj);
+/* What encoding/json writes for a zero struct of type t ({"replicas":0}, {}). */
+json_t *catalog_zero_object(const struct catalog_type *t);
+/*
  * Removes from obj, an object of type t, every member the type does not
  * know, as decoding into kube-apiserver's Go structs drops them; calls
  * found(path, ctx) for each, with its path as upstream's strict decoder

@@ -1,5 +1,6 @@
 /*
- * quantity.c - parses a resource.Quantity and prints its canonical form.
+ * quantity.c - parses a resource.Quantity, prints its canonical form,
+ * compares and adds quantities.
  *
  * Upstream keeps small values in an int64 with a power-of-ten scale and
  * falls back to arbitrary precision decimals; the printed result is the
@@ -7,7 +8,8 @@
  * when it is already canonical. So this file runs upstream's scanner and
  * its int64 "fast path" test only to decide whether to hand the text back,
  * and otherwise works on one representation: a decimal digit string times
- * a power of ten, exact for any input length.
+ * a power of ten, exact for any input length. Comparison and addition work
+ * on that representation digit by digit.
  */
 #include "quantity.h"
 
@@ -15,12 +17,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-enum quantity_format {
-	DECIMAL_EXPONENT, /* 12e6 */
-	BINARY_SI,	  /* 12Mi */
-	DECIMAL_SI,	  /* 12M */
-};
 
 struct span {
 	const char *s;
@@ -151,7 +147,7 @@ static bool interpret_suffix(struct span s, int *base, int64_t *exponent,
 		if (span_is(s, decimal_suffixes[i].suffix)) {
 			*base = 10;
 			*exponent = decimal_suffixes[i].exponent;
-			*format = DECIMAL_SI;
+			*format = QUANTITY_DECIMAL_SI;
 			return true;
 		}
 	}
@@ -159,7 +155,7 @@ static bool interpret_suffix(struct span s, int *base, int64_t *exponent,
 		if (span_is(s, binary_suffixes[i])) {
 			*base = 2;
 			*exponent = (int64_t)i * 10;
-			*format = BINARY_SI;
+			*format = QUANTITY_BINARY_SI;
 			return true;
 		}
 	}
@@ -170,7 +166,7 @@ static bool interpret_suffix(struct span s, int *base, int64_t *exponent,
 
 		*base = 10;
 		*exponent = low >= 0x80000000 ? low - 0x100000000 : low;
-		*format = DECIMAL_EXPONENT;
+		*format = QUANTITY_DECIMAL_EXPONENT;
 		return true;
 	}
 	return false;
@@ -183,7 +179,7 @@ static bool interpret_suffix(struct span s, int *base, int64_t *exponent,
  */
 static bool takes_int64_path(const struct scanned *q, int64_t exponent, enum quantity_format format)
 {
-	if (format == BINARY_SI) {
+	if (format == QUANTITY_BINARY_SI) {
 		uint64_t value = 0;
 
 		if (q->denom.len || 15 - (int64_t)q->num.len - exponent * 3 / 10 - 1 < 0)
@@ -218,7 +214,7 @@ static bool text_is_kept(const struct scanned *q, int64_t exponent, enum quantit
 {
 	if (!takes_int64_path(q, exponent, format))
 		return false;
-	if (format == BINARY_SI) {
+	if (format == QUANTITY_BINARY_SI) {
 		/* num has at most 14 digits here. */
 		unsigned last_digits = 0;
 
@@ -376,7 +372,7 @@ static const char *canonical_text(struct arena *a, struct decimal *d, enum quant
 	if (d->len == 0)
 		return "0";
 	decimal_strip_trailing_zeros(d);
-	if (format == BINARY_SI) {
+	if (format == QUANTITY_BINARY_SI) {
 		uint64_t value;
 		size_t k = 0;
 
@@ -386,7 +382,7 @@ static const char *canonical_text(struct arena *a, struct decimal *d, enum quant
 		 */
 		if (decimal_compare_magnitude(*d, 1024) < 0 || d->exponent < 0 ||
 		    !decimal_to_uint64(d, &value)) {
-			format = DECIMAL_SI;
+			format = QUANTITY_DECIMAL_SI;
 		} else {
 			while (value >= 1024 && value % 1024 == 0) {
 				value /= 1024;
@@ -401,7 +397,7 @@ static const char *canonical_text(struct arena *a, struct decimal *d, enum quant
 		d->digits[d->len++] = '0';
 		d->exponent--;
 	}
-	if (format == DECIMAL_EXPONENT) {
+	if (format == QUANTITY_DECIMAL_EXPONENT) {
 		if (d->exponent == 0)
 			return decimal_text(a, d, "");
 		return decimal_text(a, d, arena_printf(a, "e%lld", (long long)d->exponent));
@@ -413,7 +409,19 @@ static const char *canonical_text(struct arena *a, struct decimal *d, enum quant
 	return decimal_text(a, d, "");
 }
 
-const char *quantity_canonical(struct arena *a, const char *text)
+/* The digits of num then denom as strconv.ParseInt reads them: the int64 form's value. */
+static int64_t int64_digits(const struct scanned *q)
+{
+	int64_t value = 0;
+
+	for (size_t i = 0; i < q->num.len; i++)
+		value = value * 10 + (q->num.s[i] - '0');
+	for (size_t i = 0; i < q->denom.len; i++)
+		value = value * 10 + (q->denom.s[i] - '0');
+	return value;
+}
+
+int quantity_parse(struct arena *a, const char *text, struct quantity *out)
 {
 	struct scanned q;
 	struct decimal d = {0};
@@ -423,28 +431,27 @@ const char *quantity_canonical(struct arena *a, const char *text)
 	size_t len = text ? strlen(text) : 0;
 	bool has_digit = false;
 
-	if (len == 0)
-		return NULL;
-	if (strcmp(text, "0") == 0)
-		return "0";
-	if (scan_quantity(text, len, &q) != 0 ||
+	if (len == 0 || scan_quantity(text, len, &q) != 0 ||
 	    !interpret_suffix(q.suffix, &base, &exponent, &format))
-		return NULL;
-	if (text_is_kept(&q, exponent, format))
-		return arena_strdup(a, text);
-
-	/*
-	 * The exact value: the int64 path reads the digits of num and denom
-	 * ("0" when there are none); the decimal path reads the value text as
-	 * inf.Dec does, which needs at least one digit.
-	 */
-	d.negative = !q.positive;
+		return -1;
+	*out = (struct quantity){.format = format};
 	if (takes_int64_path(&q, exponent, format)) {
+		/* Both paths give the same value; the int64 one is remembered for %#v. */
+		out->int64_form = true;
+		out->int64_value = int64_digits(&q);
+		if (format == QUANTITY_BINARY_SI)
+			out->int64_value <<= exponent;
+		else
+			out->int64_scale = (int32_t)(exponent - (int64_t)q.denom.len);
+		if (!q.positive)
+			out->int64_value = -out->int64_value;
+		out->text_is_canonical = text_is_kept(&q, exponent, format);
 		for (size_t i = 0; i < q.num.len; i++)
 			decimal_append_digit(a, &d, q.num.s[i]);
 		for (size_t i = 0; i < q.denom.len; i++)
 			decimal_append_digit(a, &d, q.denom.s[i]);
 	} else {
+		/* The decimal path reads the value text as inf.Dec does: it needs a digit. */
 		for (size_t i = 0; i < q.value.len; i++) {
 			if (is_digit(q.value.s[i])) {
 				has_digit = true;
@@ -452,8 +459,9 @@ const char *quantity_canonical(struct arena *a, const char *text)
 			}
 		}
 		if (!has_digit)
-			return NULL;
+			return -1;
 	}
+	d.negative = !q.positive;
 	d.exponent = -(int64_t)q.denom.len;
 	if (base == 10) {
 		d.exponent += exponent;
@@ -463,13 +471,155 @@ const char *quantity_canonical(struct arena *a, const char *text)
 	}
 	/* Rounded away from zero to the nanounit; binary capped at 2^63-1. */
 	decimal_round_up(a, &d, 9);
-	if (format == BINARY_SI && decimal_compare_magnitude(d, INT64_MAX) > 0) {
+	if (format == QUANTITY_BINARY_SI && decimal_compare_magnitude(d, INT64_MAX) > 0) {
 		d.len = 0;
 		d.exponent = 0;
 		for (const char *p = "9223372036854775807"; *p; p++)
 			decimal_append_digit(a, &d, *p);
 	}
-	if (format == BINARY_SI && d.len && decimal_compare_magnitude(d, 1) < 0)
-		format = DECIMAL_SI;
+	decimal_strip_trailing_zeros(&d);
+	out->negative = d.negative && d.len > 0;
+	out->digits = d.len ? d.digits : "";
+	out->len = d.len;
+	out->exponent = d.len ? d.exponent : 0;
+	return 0;
+}
+
+/* A quantity's value as a struct decimal in the arena, to compute with. */
+static struct decimal decimal_of(struct arena *a, const struct quantity *q)
+{
+	struct decimal d = {.negative = q->negative, .exponent = q->exponent};
+
+	for (size_t i = 0; i < q->len; i++)
+		decimal_append_digit(a, &d, q->digits[i]);
+	return d;
+}
+
+/* <0, 0, >0 as |x| is below, equal to or above |y|; trailing zeros stripped. */
+static int magnitude_compare(const struct quantity *x, const struct quantity *y)
+{
+	int64_t x_top, y_top;
+
+	if (x->len == 0 || y->len == 0)
+		return (x->len != 0) - (y->len != 0);
+	/* The place of the leading digit decides first. */
+	x_top = (int64_t)x->len + x->exponent;
+	y_top = (int64_t)y->len + y->exponent;
+	if (x_top != y_top)
+		return x_top > y_top ? 1 : -1;
+	for (size_t i = 0; i < x->len || i < y->len; i++) {
+		char xd = i < x->len ? x->digits[i] : '0', yd = i < y->len ? y->digits[i] : '0';
+
+		if (xd != yd)
+			return xd > yd ? 1 : -1;
+	}
+	return 0;
+}
+
+int quantity_compare(const struct quantity *x, const struct quantity *y)
+{
+	int sign_x = x->len == 0 ? 0 : x->negative ? -1 : 1;
+	int sign_y = y->len == 0 ? 0 : y->negative ? -1 : 1;
+
+	if (sign_x != sign_y)
+		return sign_x > sign_y ? 1 : -1;
+	return sign_x * magnitude_compare(x, y);
+}
+
+/* The digit of d at the place 10^place (0 outside its digits). */
+static int digit_at(const struct quantity *q, int64_t place)
+{
+	int64_t i = (int64_t)q->len - 1 - (place - q->exponent);
+
+	return i < 0 || i >= (int64_t)q->len ? 0 : q->digits[i] - '0';
+}
+
+int quantity_add(struct arena *a, const struct quantity *x, const struct quantity *y,
+		 struct quantity *out)
+{
+	/* |big| >= |small|: the sum has big's sign, and subtracting never borrows past it. */
+	const struct quantity *big = magnitude_compare(x, y) >= 0 ? x : y;
+	const struct quantity *small = big == x ? y : x;
+	bool subtract = x->negative != y->negative && small->len > 0;
+	int64_t low, high;
+	size_t n;
+	char *rev;
+	int carry = 0;
+	struct decimal d = {0};
+	enum quantity_format format = x->format; /* out may be x or y */
+
+	if (small->len == 0) {
+		*out = *big;
+		out->format = format;
+		return 0;
+	}
+	low = big->exponent < small->exponent ? big->exponent : small->exponent;
+	high = (int64_t)big->len + big->exponent;
+	/* "1e2000000000" + "1" would take two billion digits. */
+	if (high - low >= QUANTITY_SUM_MAX_DIGITS)
+		return -1;
+	n = (size_t)(high - low) + 1;
+	rev = arena_alloc(a, n);
+	for (size_t i = 0; i < n; i++) {
+		int64_t place = low + (int64_t)i;
+		int v = digit_at(big, place) +
+			(subtract ? -digit_at(small, place) : digit_at(small, place)) + carry;
+
+		carry = v < 0 ? -1 : v / 10;
+		rev[i] = (char)('0' + (v + 10) % 10);
+	}
+	for (size_t i = n; i-- > 0;)
+		decimal_append_digit(a, &d, rev[i]);
+	d.exponent = low;
+	decimal_strip_trailing_zeros(&d);
+	*out = (struct quantity){
+	    .negative = big->negative && d.len > 0,
+	    .digits = d.len ? d.digits : "",
+	    .len = d.len,
+	    .exponent = d.len ? d.exponent : 0,
+	    .format = format,
+	};
+	return 0;
+}
+
+bool quantity_milli_value_is_whole(struct arena *a, const struct quantity *q)
+{
+	struct decimal d = decimal_of(a, q);
+
+	/* MilliValue() rounds the value in thousandths away from zero. */
+	d.exponent += 3;
+	decimal_round_up(a, &d, 0);
+	decimal_strip_trailing_zeros(&d);
+	return d.len == 0 || d.exponent >= 3;
+}
+
+const char *quantity_format_name(enum quantity_format format)
+{
+	switch (format) {
+	case QUANTITY_BINARY_SI:
+		return "BinarySI";
+	case QUANTITY_DECIMAL_EXPONENT:
+		return "DecimalExponent";
+	default:
+		return "DecimalSI";
+	}
+}
+
+const char *quantity_canonical(struct arena *a, const char *text)
+{
+	struct quantity q;
+	struct decimal d;
+	enum quantity_format format;
+
+	if (text && strcmp(text, "0") == 0)
+		return "0";
+	if (quantity_parse(a, text, &q) < 0)
+		return NULL;
+	if (q.text_is_canonical)
+		return arena_strdup(a, text);
+	d = decimal_of(a, &q);
+	format = q.format;
+	if (format == QUANTITY_BINARY_SI && d.len && decimal_compare_magnitude(d, 1) < 0)
+		format = QUANTITY_DECIMAL_SI;
 	return canonical_text(a, &d, format);
 }

@@ -729,6 +729,17 @@ static enum vname_rule kind_name_rule(const char *group, const char *kind)
 	return NAME_SUBDOMAIN;
 }
 
+int validation_check_metadata_update(json_t *obj, json_t *old, struct validation_errors *out)
+{
+	struct arena arena = {0};
+	struct vctx c = {.arena = &arena, .out = out};
+	size_t before = out->num;
+
+	v_object_meta_update(&c, jget(obj, "metadata"), jget(old, "metadata"));
+	arena_free(&arena);
+	return (int)(out->num - before);
+}
+
 int validation_check(const char *group, const char *version, const char *kind, json_t *obj,
 		     json_t *old, struct validation_errors *out)
 {

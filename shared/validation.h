@@ -59,6 +59,14 @@ int validation_check(const char *group, const char *version, const char *kind, j
 		     json_t *old, struct validation_errors *out);
 
 /*
+ * What every update of an object is checked for: its ObjectMeta against
+ * the stored one (ValidateObjectMetaUpdate). A write to a status
+ * subresource gets this much; the kinds' own status validators are not
+ * built. Appends the causes to out and returns how many it appended.
+ */
+int validation_check_metadata_update(json_t *obj, json_t *old, struct validation_errors *out);
+
+/*
  * The Status message errors.NewInvalid builds: `Kind.group "name" is
  * invalid: cause` for one cause, `...: [cause1, cause2]` for several (equal
  * texts once). Returns a malloc'd string.

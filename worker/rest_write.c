@@ -36,6 +36,7 @@
 #include "worker/authz.h"
 #include "worker/rest_internal.h"
 #include "worker/service_alloc.h"
+#include "worker/rest_strategy.h"
 #include "worker/worker.h"
 
 /* Read-modify-write rounds lost to other writers before giving up with a
@@ -169,17 +170,19 @@ static bool quantities_canonical(struct rest_call *call, json_t *obj)
 
 /*
  * The kind's validation (shared/validation.c) of the object a write would
- * store, against the stored one on update (NULL on create): true when
- * valid; otherwise the 422 Invalid with every cause is set as the call's
- * error.
+ * store, against the stored one on update (NULL on create; a status write
+ * gets only the metadata checks): true when valid; otherwise the 422
+ * Invalid with every cause is set as the call's error.
  */
 static bool object_valid(struct rest_call *call, json_t *obj, json_t *old)
 {
 	struct validation_errors errs = {0};
 	const char *name =
 	    json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
-	bool ok = validation_check(call->rt->group, call->rt->version, call->rt->kind, obj, old,
-				   &errs) == 0;
+	bool ok = (strcmp(call->subresource, "status") == 0
+		       ? validation_check_metadata_update(obj, old, &errs)
+		       : validation_check(call->rt->group, call->rt->version, call->rt->kind, obj,
+					  old, &errs)) == 0;
 
 	if (!ok) {
 		char *msg = validation_status_message(&errs, call->rt->group, call->rt->kind,
@@ -526,12 +529,14 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 		return act;
 	}
 	if (strcmp(call->subresource, "status") == 0) {
-		/* Only the status moves; metadata and spec stay as stored. */
-		obj = json_deep_copy(current);
-		if (json_object_get(call->body, "status"))
-			json_object_set(obj, "status", json_object_get(call->body, "status"));
-		else
-			json_object_del(obj, "status");
+		char now[TIMESTAMP_RFC3339_SIZE];
+		struct strategy_request sr = {now, &call->req->user};
+
+		/* The kind's status strategy says what else the body may change. */
+		now_rfc3339(now, 0);
+		obj = json_deep_copy(call->body);
+		strategy_prepare_status_update(call->rt->group, call->rt->resource, obj, current,
+					       &sr);
 	} else {
 		obj = json_deep_copy(call->body);
 		meta = meta_of(obj);
@@ -547,6 +552,7 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 			else
 				json_object_del(obj, "status");
 		}
+		strategy_prepare_update(call->rt->group, call->rt->resource, obj, current);
 		json_object_del(meta, "generation");
 		if (json_object_get(cur_meta, "generation")) {
 			const struct strategy *st = strategy_of(call->rt);
@@ -591,9 +597,8 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 			return r == SERVICE_ALLOC_PENDING ? ACT_PENDING : ACT_ERROR;
 		}
 	}
-	/* The status subresource has validators of its own, not built yet. */
 	if (!authz_rbac_write_allowed(call, obj, current) || !quantities_canonical(call, obj) ||
-	    (strcmp(call->subresource, "status") != 0 && !object_valid(call, obj, current))) {
+	    !object_valid(call, obj, current)) {
 		json_decref(obj);
 		return ACT_ERROR;
 	}
@@ -1178,6 +1183,11 @@ static void create_object(struct rest_call *call, json_t *obj)
 		json_object_set_new(meta, "generation", json_integer(1));
 	if (is_core(call, "namespaces"))
 		namespace_defaults(obj, name);
+	{
+		struct strategy_request sr = {now, &req->user};
+
+		strategy_prepare_create(call->rt->group, call->rt->resource, obj, &sr);
+	}
 	call->body = obj;
 	call->ok_status = 201;
 	if (call->rt->namespaced) {

@@ -9,8 +9,8 @@
 #   patch    PATCH merge-patch, each request a different object
 #   spatch   PATCH strategic-merge-patch, each request a different object
 #   delete   DELETE, each request a different object
-# then, at 16 connections, Pods of realistic size (about 3.5 KiB: create and
-# get), and lists of 100 and of 10,000 ConfigMaps as JSON and as a Table
+# then, at 16 connections, Pods of realistic size (about 3.5 KiB: create, whose
+# status the server drops, and get of a pod with a kubelet's status), and lists of 100 and of 10,000 ConfigMaps as JSON and as a Table
 # (what kubectl get asks for) next to pgbench running the SELECT a list
 # makes, on the same PostgreSQL (the list's ratio is list/s over SELECT/s).
 # update, patch, spatch and delete run as many requests as the create run at the
@@ -60,6 +60,9 @@ cm_body "get-me" >"$tmp/get.json"
 api POST "$ns/configmaps" "$(cat "$tmp/get.json")" >/dev/null
 pod_body "get-pod" >"$tmp/pod-get.json"
 api POST "$ns/pods" "$(cat "$tmp/pod-get.json")" >/dev/null
+# A create drops the status (every pod starts Pending): the one the gets read
+# gets its running status the way a kubelet writes it.
+api PUT "$ns/pods/get-pod/status" "$(cat "$tmp/pod-get.json")" >/dev/null
 
 results="{}"
 add() { # key json

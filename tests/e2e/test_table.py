@@ -28,21 +28,26 @@ class TableTest(ServerTest):
                   "data": {"a": "1", "b": "2"}})
         cls.post("/api/v1/namespaces/tables/configmaps",
                  {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "empty", "labels": {"tier": "web"}}})
-        cls.post("/api/v1/namespaces/tables/pods",
-                 {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0"},
-                  "spec": {"nodeName": "node-a", "containers": [{"name": "c", "image": "nginx"},
-                                                               {"name": "d", "image": "redis"}]},
-                  "status": {"phase": "Running", "podIP": "10.1.2.3", "podIPs": [{"ip": "10.1.2.3"}],
-                             "containerStatuses": [
-                                 {"name": "c", "ready": True, "restartCount": 0, "state": {"running": {}}},
-                                 {"name": "d", "ready": False, "restartCount": 3,
-                                  "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}})
+        pod = cls.post("/api/v1/namespaces/tables/pods",
+                       {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-0"},
+                        "spec": {"nodeName": "node-a", "containers": [{"name": "c", "image": "nginx"},
+                                                                     {"name": "d", "image": "redis"}]}})
+        # A create drops the status; the kubelet's part comes through /status.
+        pod["status"] = {"phase": "Running", "podIP": "10.1.2.3", "podIPs": [{"ip": "10.1.2.3"}],
+                         "containerStatuses": [
+                             {"name": "c", "ready": True, "restartCount": 0, "state": {"running": {}}},
+                             {"name": "d", "ready": False, "restartCount": 3,
+                              "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}
+        status, _, out = cls.server.request("PUT", "/api/v1/namespaces/tables/pods/web-0/status",
+                                            body=json.dumps(pod), headers={"Content-Type": "application/json"})
+        assert status == 200, out
 
     @classmethod
     def post(cls, path, body):
         status, _, out = cls.server.request("POST", path, body=json.dumps(body),
                                             headers={"Content-Type": "application/json"})
         assert status == 201, out
+        return json.loads(out)
 
     def get(self, path, accept):
         status, headers, out = self.server.request("GET", path, headers={"Accept": accept})
