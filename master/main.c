@@ -19,6 +19,7 @@
 #include "master/kubernetes_service.h"
 #include "master/migrate.h"
 #include "master/supervisor.h"
+#include "shared/authn_config.h"
 #include "shared/config.h"
 #include "shared/log.h"
 #include "shared/validation.h"
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 {
 	static struct config cfg;
 	static struct kubernetes_service kubernetes;
-	char err[512];
+	char err[1024];
 	SSL_CTX *ctx;
 	int fd, rc;
 
@@ -114,6 +115,11 @@ int main(int argc, char **argv)
 	}
 	/* capabilities.Initialize: the workers inherit it. */
 	validation_set_allow_privileged(cfg.allow_privileged);
+	/* Token files and keys are read once, here: a bad one fails the start. */
+	if (authn_config_load(&cfg, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
 	raise_fd_limit();
 	if (metrics_init_shared() < 0) {
 		log_error("cannot map shared memory for metrics: %s", strerror(errno));

@@ -1,20 +1,19 @@
 /*
- * tls_context.c - builds the SSL_CTX from --tls-* and --client-ca-file.
+ * tls_context.c - builds the SSL_CTX from --tls-*, --client-ca-file and
+ * --requestheader-client-ca-file.
+ *
+ * The two CA bundles live beside the context (ex_data, freed with it), so
+ * a SIGHUP reload swaps certificates and CAs together.
  */
 #include "tls_context.h"
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "shared/buf.h"
-
-static int accept_any_client_cert(int preverify_ok, X509_STORE_CTX *store)
-{
-	/* The verdict stays in SSL_get_verify_result(); authentication reads it. */
-	return 1;
-}
 
 static int select_http1(SSL *ssl, const unsigned char **out, unsigned char *out_len,
 			const unsigned char *in, unsigned int in_len, void *arg)
@@ -37,6 +36,114 @@ static void openssl_error(char *err, size_t err_len, const char *what, const cha
 		ERR_error_string_n(code, reason, sizeof(reason));
 	snprintf(err, err_len, "%s %s: %s", what, file ? file : "", reason);
 	ERR_clear_error();
+}
+
+struct client_cas {
+	X509_STORE *stores[2]; /* by enum tls_client_ca; NULL when not configured */
+};
+
+static int client_cas_index = -1;
+
+static void client_cas_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+			    void *argp)
+{
+	struct client_cas *cas = ptr;
+
+	if (!cas)
+		return;
+	X509_STORE_free(cas->stores[0]);
+	X509_STORE_free(cas->stores[1]);
+	OPENSSL_free(cas);
+}
+
+static int accept_any_client_cert(int preverify_ok, X509_STORE_CTX *store)
+{
+	/* The authenticators judge the certificate afterwards (tls_verify_peer). */
+	return 1;
+}
+
+int tls_verify_peer(SSL *ssl, enum tls_client_ca which)
+{
+	struct client_cas *cas = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), client_cas_index);
+	X509 *cert;
+	X509_STORE_CTX *ctx;
+	int rc;
+
+	if (client_cas_index < 0 || !cas || !cas->stores[which])
+		return -1;
+	cert = SSL_get0_peer_certificate(ssl);
+	if (!cert)
+		return -1;
+	ctx = X509_STORE_CTX_new();
+	if (!ctx ||
+	    !X509_STORE_CTX_init(ctx, cas->stores[which], cert, SSL_get_peer_cert_chain(ssl))) {
+		X509_STORE_CTX_free(ctx);
+		ERR_clear_error();
+		return X509_V_ERR_UNSPECIFIED;
+	}
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
+	rc = X509_verify_cert(ctx) == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
+	if (rc == X509_V_OK && X509_STORE_CTX_get_error(ctx) != X509_V_OK)
+		rc = X509_STORE_CTX_get_error(ctx);
+	X509_STORE_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
+}
+
+static X509_STORE *load_ca_store(const char *file, STACK_OF(X509_NAME) * names, char *err,
+				 size_t err_len)
+{
+	X509_STORE *store = X509_STORE_new();
+
+	if (!store || !X509_STORE_load_file(store, file) ||
+	    !SSL_add_file_cert_subjects_to_stack(names, file)) {
+		X509_STORE_free(store);
+		openssl_error(err, err_len, "cannot load client CA", file);
+		return NULL;
+	}
+	return store;
+}
+
+/* Requests client certificates signed by either bundle; keeps both stores. */
+static int set_client_cas(SSL_CTX *ctx, const struct config *cfg, char *err, size_t err_len)
+{
+	const char *files[2] = {cfg->client_ca_file, cfg->requestheader_client_ca_file};
+	STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null();
+	struct client_cas *cas = OPENSSL_zalloc(sizeof(*cas));
+	bool any = false;
+
+	if (!names || !cas) {
+		sk_X509_NAME_free(names);
+		OPENSSL_free(cas);
+		openssl_error(err, err_len, "cannot load client CA", NULL);
+		return 0;
+	}
+	if (client_cas_index < 0)
+		client_cas_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, client_cas_free);
+	for (int i = 0; i < 2; i++) {
+		if (!files[i] || !*files[i])
+			continue;
+		cas->stores[i] = load_ca_store(files[i], names, err, err_len);
+		if (!cas->stores[i]) {
+			sk_X509_NAME_pop_free(names, X509_NAME_free);
+			client_cas_free(NULL, cas, NULL, 0, 0, NULL);
+			return 0;
+		}
+		any = true;
+	}
+	if (client_cas_index < 0 || !SSL_CTX_set_ex_data(ctx, client_cas_index, cas)) {
+		sk_X509_NAME_pop_free(names, X509_NAME_free);
+		client_cas_free(NULL, cas, NULL, 0, 0, NULL);
+		openssl_error(err, err_len, "cannot load client CA", NULL);
+		return 0;
+	}
+	if (!any) {
+		sk_X509_NAME_free(names);
+		return 1;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_client_cert);
+	return 1;
 }
 
 static int tls_min_version(const char *name)
@@ -127,18 +234,8 @@ SSL_CTX *tls_context_new(const struct config *cfg, char *err, size_t err_len)
 			      cfg->tls_private_key_file);
 		goto fail;
 	}
-	if (cfg->client_ca_file && *cfg->client_ca_file) {
-		STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cfg->client_ca_file);
-
-		if (!names || !SSL_CTX_load_verify_locations(ctx, cfg->client_ca_file, NULL)) {
-			if (names)
-				sk_X509_NAME_pop_free(names, X509_NAME_free);
-			openssl_error(err, err_len, "cannot load client CA", cfg->client_ca_file);
-			goto fail;
-		}
-		SSL_CTX_set_client_CA_list(ctx, names);
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_client_cert);
-	}
+	if (!set_client_cas(ctx, cfg, err, err_len))
+		goto fail;
 	if (cfg->tls_cipher_suites && *cfg->tls_cipher_suites &&
 	    !set_cipher_suites(ctx, cfg->tls_cipher_suites, err, err_len))
 		goto fail;

@@ -26,11 +26,9 @@ void dispatch(struct request *req)
 		response_send_status(req, 400, "BadRequest", "malformed request path");
 		return;
 	}
-	if (!authn_request(req)) {
-		response_send_status(req, 401, "Unauthorized", "Unauthorized");
-		return;
-	}
-	dispatch_authenticated(req);
+	/* Authentication may finish later (tokens are checked against the
+	 * store); it answers 401 itself or goes on with the request. */
+	authn_request(req, dispatch_authenticated);
 }
 
 void dispatch_authenticated(struct request *req)

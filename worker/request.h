@@ -41,7 +41,14 @@ struct user_info {
 	struct user_extra *extra;
 	size_t num_extra;
 	bool authenticated;
-	bool rejected; /* credentials were presented and did not verify: 401 */
+	/* The connection's client certificate as the TLS layer judged it
+	 * (authn.c): rejected, it did not verify against --client-ca-file;
+	 * front_proxy 1, it is a trusted front proxy's (its requests' headers
+	 * name the user), -1, it failed --requestheader-client-ca-file or
+	 * --requestheader-allowed-names. A failure is a 401 unless another
+	 * credential of the request (a bearer token) authenticates it. */
+	bool rejected;
+	signed char front_proxy;
 };
 
 struct request {

@@ -23,6 +23,7 @@
 #include "shared/table.h"
 #include "shared/uuid.h"
 #include "worker/rest_internal.h"
+#include "worker/serviceaccount_token.h"
 #include "worker/store.h"
 #include "worker/watch.h"
 #include "worker/worker.h"
@@ -640,11 +641,12 @@ void rest_serve(struct request *req)
 	if (*r->subresource) {
 		const struct subresource_type *sub = registry_find_subresource(rt, r->subresource);
 
-		/* Only status, scale (and a namespace's finalize) are served so
-		 * far; the others are not found, as for a resource without them. */
+		/* Only status, scale, a service account's token (and a
+		 * namespace's finalize) are served so far; the others are not
+		 * found, as for a resource without them. */
 		if (!sub || !named ||
 		    (strcmp(r->subresource, "status") != 0 &&
-		     strcmp(r->subresource, "scale") != 0 &&
+		     strcmp(r->subresource, "scale") != 0 && strcmp(r->subresource, "token") != 0 &&
 		     strcmp(r->subresource, "finalize") != 0)) {
 			response_send_not_found(req);
 			return;
@@ -661,6 +663,8 @@ void rest_serve(struct request *req)
 			rest_update(call);
 		else if (strcmp(verb, "patch") == 0)
 			rest_patch(call);
+		else if (strcmp(verb, "create") == 0)
+			serviceaccount_token_create(call);
 		else
 			response_send_method_not_allowed(req);
 		return;

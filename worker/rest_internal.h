@@ -102,6 +102,13 @@ json_t *rest_scale_of(struct rest_call *call, json_t *obj);
 /* The parent with the Scale's spec.replicas; NULL with call->err set when the Scale is invalid. */
 json_t *rest_scale_apply(struct rest_call *call, json_t *current, json_t *scale);
 
+/*
+ * Reads and checks the body of a create or update (JSON, YAML or
+ * protobuf; of the resource's kind, or its subresource's own kind such as
+ * Scale or TokenRequest); NULL when it answered.
+ */
+json_t *rest_read_object(struct rest_call *call);
+
 void rest_create(struct rest_call *call);
 void rest_update(struct rest_call *call);
 void rest_patch(struct rest_call *call);

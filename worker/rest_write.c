@@ -34,6 +34,7 @@
 #include "shared/yaml_json.h"
 #include "worker/rest.h"
 #include "worker/authz.h"
+#include "worker/authn_review.h"
 #include "worker/rest_internal.h"
 #include "worker/service_alloc.h"
 #include "worker/rest_strategy.h"
@@ -128,15 +129,46 @@ static void set_error(struct rest_call *call, int code, const char *reason, cons
 	call->err = (struct rest_error){code, reason, message, details};
 }
 
-/* The kind of the bodies this call reads: the resource's, or Scale for /scale. */
+/* The subresource whose own kind the bodies are (Scale, TokenRequest), if any. */
+static const struct subresource_type *body_subresource(struct rest_call *call)
+{
+	const struct subresource_type *sub;
+
+	if (!call->subresource || !*call->subresource)
+		return NULL;
+	sub = registry_find_subresource(call->rt, call->subresource);
+	return sub && sub->kind && strcmp(sub->kind, call->rt->kind) != 0 ? sub : NULL;
+}
+
+static const char *body_group(struct rest_call *call)
+{
+	const struct subresource_type *sub = body_subresource(call);
+
+	return sub && sub->group ? sub->group : call->rt->group;
+}
+
+static const char *body_version(struct rest_call *call)
+{
+	const struct subresource_type *sub = body_subresource(call);
+
+	return sub && sub->version ? sub->version : call->rt->version;
+}
+
+/* The kind of the bodies this call reads: the resource's, or its subresource's. */
 static const char *body_kind(struct rest_call *call)
 {
-	return rest_is_scale(call) ? "Scale" : call->rt->kind;
+	const struct subresource_type *sub = body_subresource(call);
+
+	return sub ? sub->kind : call->rt->kind;
 }
 
 static const char *body_api_version(struct rest_call *call)
 {
-	return rest_is_scale(call) ? "autoscaling/v1" : rest_api_version(call);
+	if (!body_subresource(call))
+		return rest_api_version(call);
+	return *body_group(call)
+		   ? arena_printf(&call->req->arena, "%s/%s", body_group(call), body_version(call))
+		   : body_version(call);
 }
 
 /* The kind's own type (a Scale update changes the whole object). */
@@ -147,7 +179,9 @@ static const struct catalog_type *object_type(struct rest_call *call)
 
 static const struct catalog_type *body_type(struct rest_call *call)
 {
-	return rest_is_scale(call) ? catalog_kind("autoscaling", "v1", "Scale") : object_type(call);
+	return body_subresource(call)
+		   ? catalog_kind(body_group(call), body_version(call), body_kind(call))
+		   : object_type(call);
 }
 
 /*
@@ -711,8 +745,7 @@ static bool strict_findings(struct rest_call *call, json_t *obj, bool json_body)
 		    arena_printf(&req->arena,
 				 "%s in version \"%s\" cannot be handled as a %s: strict "
 				 "decoding error: %s",
-				 body_kind(call), rest_is_scale(call) ? "v1" : call->rt->version,
-				 body_kind(call), all.data));
+				 body_kind(call), body_version(call), body_kind(call), all.data));
 		buf_free(&all);
 		return false;
 	}
@@ -744,12 +777,11 @@ static json_t *read_protobuf(struct rest_call *call)
 		response_send_status(
 		    req, 400, "BadRequest",
 		    arena_printf(&req->arena, "%s in version \"%s\" cannot be handled as a %s: %s",
-				 call->rt->kind, call->rt->version, call->rt->kind, err));
+				 body_kind(call), body_version(call), body_kind(call), err));
 	return obj;
 }
 
-/* Reads and checks the body of a create or update; NULL when it answered. */
-static json_t *read_object(struct rest_call *call)
+json_t *rest_read_object(struct rest_call *call)
 {
 	struct request *req = call->req;
 	const char *type = request_header(req, "Content-Type");
@@ -855,7 +887,7 @@ void rest_update(struct rest_call *call)
 	char *end;
 
 	if (!rest_parse_dry_run(call, "UpdateOptions") ||
-	    !read_field_manager(call, "UpdateOptions") || !(obj = read_object(call)))
+	    !read_field_manager(call, "UpdateOptions") || !(obj = rest_read_object(call)))
 		return;
 	defaults_apply_object(obj);
 	meta = json_object_get(obj, "metadata");
@@ -1118,11 +1150,12 @@ void rest_create(struct rest_call *call)
 	json_t *obj;
 
 	if (!rest_parse_dry_run(call, "CreateOptions") ||
-	    !read_field_manager(call, "CreateOptions") || !(obj = read_object(call)))
+	    !read_field_manager(call, "CreateOptions") || !(obj = rest_read_object(call)))
 		return;
 	/* Defaults before names and validation, as upstream decodes them in. */
 	defaults_apply_object(obj);
-	if (authz_review_create(call, obj))
+	/* The reviews are answered, never stored. */
+	if (authz_review_create(call, obj) || authn_review_create(call, obj))
 		return;
 	create_object(call, obj);
 }

@@ -23,7 +23,28 @@ DSN = os.environ.get("PGKUBE_E2E_DSN", "")
 RELEASE_BIN = os.path.join(ROOT, "bin/pgkube-apiserver")
 LOADGEN = os.path.join(ROOT, "bin/pgkube-loadgen")
 
+# Every server verifies and issues service-account tokens as deploy/dev-run.sh
+# configures it, and knows these static bearer tokens (--token-auth-file):
+# token -> (user, uid, groups).
+SA_ISSUER = "https://kubernetes.default.svc.cluster.local"
+TOKEN_FILE = os.path.join(TMP, "tokens.csv")
+STATIC_TOKENS = {
+    "e2e-alice-token": ("alice", "1001", ["dev", "qa"]),
+    "e2e-admin-token": ("e2e-admin", "1000", ["system:masters"]),
+}
+
 SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def write_token_file():
+    """Writes TOKEN_FILE (token,user,uid,"group,group") if it is not there yet."""
+    if os.path.exists(TOKEN_FILE):
+        return
+    os.makedirs(TMP, exist_ok=True)
+    with open(TOKEN_FILE + ".tmp", "w") as f:
+        for token, (user, uid, groups) in STATIC_TOKENS.items():
+            f.write('%s,%s,%s,"%s"\n' % (token, user, uid, ",".join(groups)))
+    os.rename(TOKEN_FILE + ".tmp", TOKEN_FILE)
 
 
 def free_port():
@@ -61,6 +82,10 @@ class Server:
             "--tls-cert-file=" + pki("server.crt"),
             "--tls-private-key-file=" + pki("server.key"),
             "--client-ca-file=" + pki("ca.crt"),
+            "--service-account-key-file=" + pki("sa.pub"),
+            "--service-account-signing-key-file=" + pki("sa.key"),
+            "--service-account-issuer=" + SA_ISSUER,
+            "--token-auth-file=" + TOKEN_FILE,
             "--storage-dsn=" + (DSN if dsn is None else dsn),
             "--workers=%d" % workers,
             "--v=2",
@@ -80,6 +105,7 @@ class Server:
         return "https://127.0.0.1:%d" % self.port
 
     def start(self, wait_ready=True):
+        write_token_file()
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=self.log, env=self.env)
         deadline = time.time() + 30
