@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "shared/image_ref.h"
+#include "shared/xalloc.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -196,6 +199,34 @@ static void namespace_name_label(const struct catalog_type *t, json_t *ns)
 }
 
 /*
+ * Not a default but the conversion of a v1 Secret (Convert_v1_Secret_To_core_Secret),
+ * which happens at the same point, when a body is decoded: each stringData
+ * entry overwrites data's entry of that key, base64-encoded, and stringData
+ * itself, write-only, is never stored.
+ */
+static void secret_string_data(const struct catalog_type *t, json_t *secret)
+{
+	json_t *strings = json_object_get(secret, "stringData"), *data, *v;
+	const char *key;
+
+	(void)t;
+	if (json_is_object(strings) && json_object_size(strings) &&
+	    (data = object_made(secret, "data"))) {
+		json_object_foreach(strings, key, v)
+		{
+			const char *text = string_of(v);
+			size_t n = strlen(text);
+			unsigned char *b64 = xcalloc(4 * ((n + 2) / 3) + 1, 1);
+
+			EVP_EncodeBlock(b64, (const unsigned char *)text, (int)n);
+			json_object_set_new(data, key, json_string((const char *)b64));
+			free(b64);
+		}
+	}
+	json_object_del(secret, "stringData");
+}
+
+/*
  * SetDefaults_LimitRangeItem: for containers, a default limit is the max
  * where unnamed, a default request the default limit, else the min.
  */
@@ -333,6 +364,7 @@ static const struct {
     {"pod_requests_from_limits", "k8s.io.api.core.v1.Pod", pod_requests_from_limits},
     {"pod_host_network_ports", "k8s.io.api.core.v1.Pod", pod_host_network_ports},
     {"namespace_name_label", "k8s.io.api.core.v1.Namespace", namespace_name_label},
+    {"secret_string_data", "k8s.io.api.core.v1.Secret", secret_string_data},
     {"limit_range_item", "k8s.io.api.core.v1.LimitRangeItem", limit_range_item},
     {"service_load_balancer_ip_mode", "k8s.io.api.core.v1.Service", service_load_balancer_ip_mode},
     {"crd_names",

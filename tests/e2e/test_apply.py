@@ -462,6 +462,21 @@ class PodUpdateTest(KubectlCase):
                          (60, False))
 
 
+class SecretStringDataTest(KubectlCase):
+    """stringData is write-only: merged into data, base64-encoded, and never stored."""
+
+    def test_string_data_is_merged_into_data(self):
+        path = self.write("secret-sd.json", {
+            "apiVersion": "v1", "kind": "Secret", "metadata": {"name": "sd"},
+            "data": {"user": "b2xk", "keep": "a2VlcA=="}, "stringData": {"user": "admin", "token": "t0k"}})
+        self.ok("apply", "-f", path)
+        secret = self.get("secret", "sd")
+        self.assertEqual((secret["data"], "stringData" in secret),
+                         ({"user": "YWRtaW4=", "keep": "a2VlcA==", "token": "dDBr"}, False))
+        self.ok("patch", "secret", "sd", "-p", '{"stringData":{"keep":"new"}}')
+        self.assertEqual(self.get("secret", "sd")["data"]["keep"], "bmV3")
+
+
 class ClientToServerSideApplyTest(KubectlCase):
     """An object kubectl apply made client-side, then applied server-side:
     unchanged and changed, without conflicts, as upstream documents the
