@@ -230,4 +230,27 @@ static void run_case(const struct vcase *tc)
 	json_decref(old);
 }
 
+/*
+ * An object of the wrong JSON shapes checked as group/version/kind on
+ * create (old NULL) or as its own update: no crash, the count returned is
+ * the causes appended, and (when name_first) a create's first cause is the
+ * missing metadata.name.
+ */
+static void check_wrong_types(const char *group, const char *version, const char *kind,
+			      const char *text, bool update, bool name_first)
+{
+	json_t *obj = parse(text);
+	struct validation_errors errs = {0};
+	int n = validation_check(group, version, kind, obj, update ? obj : NULL, &errs);
+
+	ck_assert_int_eq(n, (int)errs.num);
+	if (!update && name_first) {
+		ck_assert_int_ge(n, 1);
+		ck_assert_str_eq(errs.causes[0].field, "metadata.name");
+		ck_assert_str_eq(errs.causes[0].reason, REQUIRED);
+	}
+	validation_errors_free(&errs);
+	json_decref(obj);
+}
+
 #endif
