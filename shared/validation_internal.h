@@ -161,6 +161,8 @@ bool json_semantic_equal(json_t *a, json_t *b);
 void v_resources(struct vctx *c, json_t *res, const char *path);
 void v_pod_spec(struct vctx *c, json_t *spec, const char *path);
 void v_pod_template_spec(struct vctx *c, json_t *template, const char *path);
+/* ValidateContainerResourceName: a resource a container (or a metric) may name. */
+void v_container_resource_name(struct vctx *c, const char *name, const char *path);
 void v_pod(struct vctx *c, json_t *pod);
 /* What an update may change in a pod's spec (validation_pod_update.c). */
 void v_pod_update(struct vctx *c, json_t *pod, json_t *old);

@@ -119,46 +119,6 @@ static void v_metric_target(struct vctx *c, json_t *target, const char *path)
 			  vr_int(c, jint(target, "averageUtilization")), "must be greater than 0");
 }
 
-/* The container resource names a metric may name (ValidateContainerResourceName). */
-static void v_container_resource_name(struct vctx *c, const char *name, const char *path)
-{
-	static const char *const standard[] = {"cpu",
-					       "memory",
-					       "ephemeral-storage",
-					       "requests.cpu",
-					       "requests.memory",
-					       "requests.ephemeral-storage",
-					       "limits.cpu",
-					       "limits.memory",
-					       "limits.ephemeral-storage",
-					       "pods",
-					       "services",
-					       "replicationcontrollers",
-					       "resourcequotas",
-					       "secrets",
-					       "configmaps",
-					       "persistentvolumeclaims",
-					       "storage",
-					       "requests.storage",
-					       "services.nodeports",
-					       "services.loadbalancers",
-					       NULL};
-	bool huge = strncmp(name, "hugepages-", 10) == 0;
-	struct vmsgs m = {0};
-
-	is_qualified_name(name, &m);
-	for (size_t i = 0; i < m.n; i++)
-		v_invalid(c, path, vr_quote(c, name), m.m[i]);
-	if (m.n || strchr(name, '/'))
-		return;
-	if (!str_in(name, standard) && !huge && strncmp(name, "requests.hugepages-", 19) != 0)
-		v_invalid(c, path, vr_quote(c, name),
-			  "must be a standard resource type or fully qualified");
-	if (strcmp(name, "cpu") != 0 && strcmp(name, "memory") != 0 &&
-	    strcmp(name, "ephemeral-storage") != 0 && !huge)
-		v_invalid(c, path, vr_quote(c, name), "must be a standard resource for containers");
-}
-
 /* The source-specific rules, for the one source validateMetricSpec checks. */
 static void v_metric_source(struct vctx *c, const char *kind, json_t *src, const char *path)
 {

@@ -92,12 +92,13 @@ static const char *const standard_resources[] = {"cpu",
 
 static bool is_standard_resource(const char *name)
 {
+	/* IsQuotaHugePageResourceName: hugepages-* and requests.hugepages-* */
 	return str_in(name, standard_resources) || is_huge_pages(name) ||
-	       has_prefix(name, "requests.hugepages-") || has_prefix(name, "limits.hugepages-");
+	       has_prefix(name, "requests.hugepages-");
 }
 
-/* validateContainerResourceName */
-static void v_container_resource_name(struct vctx *c, const char *name, const char *path)
+/* ValidateContainerResourceName */
+void v_container_resource_name(struct vctx *c, const char *name, const char *path)
 {
 	static const char *const container[] = {"cpu", "memory", "ephemeral-storage", NULL};
 	size_t before = c->out->num;
