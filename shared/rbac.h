@@ -45,6 +45,9 @@ struct authz_attributes {
 	const char *resource;
 	const char *subresource;
 	const char *name;
+	/* list, watch, deletecollection: the fieldSelector as given, or NULL
+	 * (v1.32's AuthorizeWithSelectors lets authorizers see it) */
+	const char *field_selector;
 	/* non-resource requests */
 	const char *path;
 };

@@ -19,7 +19,9 @@
 
 #include "shared/gojson.h"
 #include "shared/log.h"
+#include "shared/node_restriction.h"
 #include "shared/xalloc.h"
+#include "worker/node_authz.h"
 #include "worker/pg_pool.h"
 #include "worker/watch.h"
 #include "worker/worker.h"
@@ -49,6 +51,7 @@ struct authz {
 	const char *mode_text[MAX_MODES];
 	size_t num_modes;
 	struct rbac_policy *policy; /* NULL until loaded (or without RBAC) */
+	struct node_authz *node;    /* with Node or NodeRestriction; else NULL */
 	int64_t rv;		    /* the policy reflects every change up to here */
 	bool loading;
 	uint64_t retry_timer;
@@ -111,7 +114,7 @@ static void cache_install(struct authz *z, struct rbac_policy *p, int64_t rv)
 	z->policy = p;
 	z->rv = rv;
 	watch_hub_start_at(z->w->watch, rv);
-	if (!watch_hub_replay(z->w->watch, rv)) {
+	if (!watch_hub_replay(z->w->watch, rv, z)) {
 		/* The hub's window has moved past the snapshot: again. */
 		rbac_policy_free(z->policy);
 		z->policy = NULL;
@@ -216,23 +219,25 @@ static void parse_modes(struct authz *z, const char *list)
 struct authz *authz_new(struct worker *w)
 {
 	struct authz *z = xcalloc(1, sizeof(*z));
+	bool restriction;
 
 	z->w = w;
 	parse_modes(z, w->cfg->authorization_mode);
 	for (size_t i = 0; i < z->num_modes; i++) {
-		if (z->modes[i] == MODE_NODE)
-			log_warn(
-			    "--authorization-mode=Node: the Node authorizer is not implemented; "
-			    "it has no opinion on any request");
-		else if (z->modes[i] == MODE_OTHER)
+		if (z->modes[i] == MODE_OTHER)
 			log_warn("--authorization-mode=%s is not implemented; it has no opinion on "
 				 "any request",
 				 z->mode_text[i]);
 	}
 	if (authz_has_mode(z, "RBAC")) {
-		watch_hub_set_listener(w->watch, cache_change, cache_resync, z);
+		watch_hub_add_listener(w->watch, cache_change, cache_resync, z);
 		cache_load_now(z);
 	}
+	restriction =
+	    node_restriction_enabled(w->cfg->enable_admission_plugins, w->cfg->admission_control,
+				     w->cfg->disable_admission_plugins);
+	if (authz_has_mode(z, "Node") || restriction)
+		z->node = node_authz_new(w, authz_has_mode(z, "Node"), restriction);
 	return z;
 }
 
@@ -243,6 +248,7 @@ void authz_free(struct authz *z)
 	if (z->retry_timer)
 		event_loop_cancel(z->w->loop, z->retry_timer);
 	rbac_policy_free(z->policy);
+	node_authz_free(z->node);
 	free(z);
 }
 
@@ -262,6 +268,11 @@ const char *authz_mode(const struct authz *z, size_t i)
 const struct rbac_policy *authz_rbac(const struct authz *z)
 {
 	return z ? z->policy : NULL;
+}
+
+struct node_authz *authz_node(const struct authz *z)
+{
+	return z ? z->node : NULL;
 }
 
 enum authz_decision authz_decide(struct authz *z, const struct authz_attributes *attrs,
@@ -291,6 +302,12 @@ enum authz_decision authz_decide(struct authz *z, const struct authz_attributes 
 			}
 			break;
 		case MODE_NODE:
+			if (node_authz_allows(z->node, attrs, a, &why)) {
+				*reason = why;
+				buf_free(&reasons);
+				return AUTHZ_ALLOW;
+			}
+			break;
 		case MODE_OTHER:
 			break;
 		}
@@ -328,6 +345,9 @@ void authz_request_attributes(const struct request *req, struct authz_attributes
 		attrs->resource = r->resource;
 		attrs->subresource = r->subresource;
 		attrs->name = r->name;
+		if (strcmp(r->verb, "list") == 0 || strcmp(r->verb, "watch") == 0 ||
+		    strcmp(r->verb, "deletecollection") == 0)
+			attrs->field_selector = route_param(r, "fieldSelector");
 	}
 }
 

@@ -9,9 +9,9 @@
  * the authorizers appended. Modes: AlwaysAllow (the default without the
  * flag), AlwaysDeny, RBAC (shared/rbac.h over a per-worker cache, loaded
  * before the worker serves and kept current from the watch hub's change
- * stream), Node (not implemented: no opinion, logged once at start), and
- * ABAC and Webhook (accepted with their files, not implemented: no
- * opinion, logged once).
+ * stream), Node (node_authz.h: kubelets, over a graph of what their pods
+ * use, kept the same way), and ABAC and Webhook (accepted with their
+ * files, not implemented: no opinion, logged once).
  *
  * Around it: impersonation (impersonate.c), the access reviews
  * (authz_review.c) and RBAC's escalation checks on writes of roles and
@@ -50,6 +50,9 @@ void authz_send_forbidden(struct request *req, const struct authz_attributes *at
 			  const char *reason);
 /* The worker's RBAC cache, or NULL when RBAC is not a mode. */
 const struct rbac_policy *authz_rbac(const struct authz *z);
+/* The worker's Node authorizer cache, or NULL when neither Node is a mode
+ * nor NodeRestriction enabled. */
+struct node_authz *authz_node(const struct authz *z);
 /* Whether mode (e.g. "RBAC") is in the chain. */
 bool authz_has_mode(const struct authz *z, const char *mode);
 /* The i-th mode of the chain ("RBAC", ...), or NULL past the end. */

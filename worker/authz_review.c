@@ -128,6 +128,7 @@ static void review_attributes(json_t *spec, struct authz_attributes *attrs)
 
 	attrs->api_group = attrs->api_version = attrs->namespace = "";
 	attrs->resource = attrs->subresource = attrs->name = attrs->path = "";
+	attrs->field_selector = NULL;
 	if (json_is_object(res)) {
 		attrs->resource_request = true;
 		attrs->verb = str(res, "verb");
@@ -137,6 +138,9 @@ static void review_attributes(json_t *spec, struct authz_attributes *attrs)
 		attrs->resource = str(res, "resource");
 		attrs->subresource = str(res, "subresource");
 		attrs->name = str(res, "name");
+		/* v1.32's fieldSelector.rawSelector; its requirements form is not read. */
+		attrs->field_selector = json_string_value(
+		    json_object_get(json_object_get(res, "fieldSelector"), "rawSelector"));
 	} else {
 		json_t *non = json_object_get(spec, "nonResourceAttributes");
 

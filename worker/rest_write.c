@@ -35,6 +35,7 @@
 #include "worker/rest.h"
 #include "worker/authz.h"
 #include "worker/authn_review.h"
+#include "worker/node_authz.h"
 #include "worker/rest_internal.h"
 #include "worker/service_alloc.h"
 #include "worker/rest_strategy.h"
@@ -543,7 +544,9 @@ static enum action update_transform(struct rest_call *call, json_t *current, jso
 	static const char *const kept[] = {"uid", "creationTimestamp", "deletionTimestamp",
 					   "deletionGracePeriodSeconds", NULL};
 
-	if (conflicts(call))
+	/* Admission sees the object as the request gives it, before the
+	 * resourceVersion is checked. */
+	if (!node_authz_admit(call, call->body, current) || conflicts(call))
 		return ACT_ERROR;
 	if (rest_is_scale(call)) {
 		/* The Scale's replicas go into the object, then on as its own update. */
@@ -1037,7 +1040,8 @@ static void create_write(struct rest_call *call)
 	struct arena *a = &call->req->arena;
 	char *json;
 
-	if (!authz_rbac_write_allowed(call, call->body, NULL)) {
+	if (!authz_rbac_write_allowed(call, call->body, NULL) ||
+	    !node_authz_admit(call, call->body, NULL)) {
 		finish_error(call, NULL);
 		return;
 	}
@@ -1326,6 +1330,8 @@ static enum action delete_transform(struct rest_call *call, json_t *current, jso
 	int64_t grace = -1;
 	char stamp[TIMESTAMP_RFC3339_SIZE];
 
+	if (!node_authz_admit(call, NULL, current))
+		return ACT_ERROR;
 	if (call->expected_uid && (!uid || strcmp(call->expected_uid, uid) != 0)) {
 		set_error(
 		    call, 409, "Conflict",

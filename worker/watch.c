@@ -93,9 +93,12 @@ struct watch_hub {
 	struct watcher *watchers;
 	size_t num_watchers;
 	struct arena scratch; /* field selector evaluation, reset per event batch */
-	watch_change_fn *listener;
-	void (*listener_resync)(void *ctx);
-	void *listener_ctx;
+	struct watch_listener {
+		watch_change_fn *change;
+		void (*resync)(void *ctx);
+		void *ctx;
+	} listeners[WATCH_MAX_LISTENERS];
+	size_t num_listeners;
 };
 
 static const struct pg_statement hub_statements[] = {
@@ -510,13 +513,18 @@ static void ring_clear(struct watch_hub *hub)
 	hub->ring_bytes = 0;
 }
 
-static void tell_listener(struct watch_hub *hub, const struct watch_event *e)
+static void tell_listener(const struct watch_listener *l, const struct watch_event *e)
 {
 	struct watch_change c = {e->rv,	       e->type, e->group, e->resource,
 				 e->namespace, e->name, e->object};
 
-	if (hub->listener)
-		hub->listener(hub->listener_ctx, &c);
+	l->change(l->ctx, &c);
+}
+
+static void tell_listeners(struct watch_hub *hub, const struct watch_event *e)
+{
+	for (size_t i = 0; i < hub->num_listeners; i++)
+		tell_listener(&hub->listeners[i], e);
 }
 
 /* The hub lost events to compaction (it was cut off for long): every
@@ -525,8 +533,8 @@ static void hub_expire_all(struct watch_hub *hub)
 {
 	struct watcher *w = hub->watchers;
 
-	if (hub->listener_resync)
-		hub->listener_resync(hub->listener_ctx);
+	for (size_t i = 0; i < hub->num_listeners; i++)
+		hub->listeners[i].resync(hub->listeners[i].ctx);
 
 	while (w) {
 		struct watcher *next = w->next;
@@ -579,7 +587,7 @@ static void hub_polled(void *ctx, PGresult *res, const char *error)
 			struct watcher *w = hub->watchers;
 
 			e.bytes = sizeof(e) + strlen(e.object) + (e.prev ? strlen(e.prev) : 0) + 64;
-			tell_listener(hub, &e);
+			tell_listeners(hub, &e);
 			ring_push(hub, &e);
 			hub->last_rv = e.rv;
 			while (w) {
@@ -707,12 +715,12 @@ void watch_hub_free(struct watch_hub *hub)
 	free(hub);
 }
 
-void watch_hub_set_listener(struct watch_hub *hub, watch_change_fn *change,
+void watch_hub_add_listener(struct watch_hub *hub, watch_change_fn *change,
 			    void (*resync)(void *ctx), void *ctx)
 {
-	hub->listener = change;
-	hub->listener_resync = resync;
-	hub->listener_ctx = ctx;
+	if (hub->num_listeners == WATCH_MAX_LISTENERS)
+		abort(); /* a fixed set of caches: more is a programming error */
+	hub->listeners[hub->num_listeners++] = (struct watch_listener){change, resync, ctx};
 }
 
 void watch_hub_start_at(struct watch_hub *hub, int64_t rv)
@@ -728,15 +736,22 @@ int64_t watch_hub_position(const struct watch_hub *hub)
 	return hub->last_rv;
 }
 
-bool watch_hub_replay(struct watch_hub *hub, int64_t rv)
+bool watch_hub_replay(struct watch_hub *hub, int64_t rv, void *ctx)
 {
+	const struct watch_listener *l = NULL;
+
 	if (hub->last_rv <= rv)
 		return true; /* nothing after rv read yet */
+	for (size_t i = 0; i < hub->num_listeners; i++)
+		if (hub->listeners[i].ctx == ctx)
+			l = &hub->listeners[i];
+	if (!l)
+		return true; /* not a listener: nothing to hand it */
 	if (hub->ring_start > rv + 1)
 		return false;
 	for (size_t i = 0; i < hub->ring_len; i++)
 		if (ring_at(hub, i)->rv > rv)
-			tell_listener(hub, ring_at(hub, i));
+			tell_listener(l, ring_at(hub, i));
 	return true;
 }
 

@@ -37,19 +37,21 @@ struct watch_change {
 typedef void watch_change_fn(void *ctx, const struct watch_change *c);
 
 /*
- * One listener (the authorizer's RBAC cache) gets every change the hub
- * reads, in resourceVersion order, before the watchers do; resync is
- * called when the hub had to skip changes that compaction removed.
+ * Listeners (the authorizer's caches: RBAC, the Node authorizer's graph)
+ * get every change the hub reads, in resourceVersion order, before the
+ * watchers do; resync is called when the hub had to skip changes that
+ * compaction removed. At most WATCH_MAX_LISTENERS.
  */
-void watch_hub_set_listener(struct watch_hub *hub, watch_change_fn *change,
+#define WATCH_MAX_LISTENERS 4
+void watch_hub_add_listener(struct watch_hub *hub, watch_change_fn *change,
 			    void (*resync)(void *ctx), void *ctx);
 /* Before the hub knows where the log is: read it from after rv. */
 void watch_hub_start_at(struct watch_hub *hub, int64_t rv);
 /* Every change up to this resourceVersion has been read (-1: not yet known). */
 int64_t watch_hub_position(const struct watch_hub *hub);
-/* Hands the listener the changes after rv that the hub's window holds;
- * false when the window no longer reaches back to rv + 1. */
-bool watch_hub_replay(struct watch_hub *hub, int64_t rv);
+/* Hands the listener whose ctx it is the changes after rv that the hub's
+ * window holds; false when the window no longer reaches back to rv + 1. */
+bool watch_hub_replay(struct watch_hub *hub, int64_t rv, void *ctx);
 
 /* Serves a watch request (verb "watch") on a registry resource. */
 void rest_watch(struct rest_call *call);

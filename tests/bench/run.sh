@@ -201,6 +201,17 @@ res["authz"] = authz
 json.dump(res, open(out, "w"), indent=2)
 PY
 
+# The Node authorizer in memory: its graph's heap for 10,000 pods and a
+# kubelet's decisions per second against it.
+bin/pgkube-nodebench --seconds "$authz_seconds" --json "$tmp/node-authz.json"
+/usr/bin/python3 - "$results" "$tmp/node-authz.json" <<'PY'
+import json, sys
+out, node = sys.argv[1], json.load(open(sys.argv[2]))
+res = json.load(open(out))
+res["node_authz"] = node
+json.dump(res, open(out, "w"), indent=2)
+PY
+
 # The object store straight against PostgreSQL, next to pgbench doing the
 # equivalent raw work (tests/bench/store.sh): on the same PostgreSQL, with
 # pgkube and nginx stopped first so that they take no CPU from it. Its
