@@ -434,6 +434,14 @@ int quantity_parse(struct arena *a, const char *text, struct quantity *out)
 	if (len == 0 || scan_quantity(text, len, &q) != 0 ||
 	    !interpret_suffix(q.suffix, &base, &exponent, &format))
 		return -1;
+	/* ParseQuantity's first case: "0" is the zero int64Amount, and keeps its text. */
+	if (strcmp(text, "0") == 0) {
+		*out = (struct quantity){.format = QUANTITY_DECIMAL_SI,
+					 .digits = "",
+					 .int64_form = true,
+					 .text_is_canonical = true};
+		return 0;
+	}
 	*out = (struct quantity){.format = format};
 	if (takes_int64_path(&q, exponent, format)) {
 		/* Both paths give the same value; the int64 one is remembered for %#v. */

@@ -203,11 +203,11 @@ void v_host_aliases(struct vctx *c, json_t *aliases, const char *path);
 /* validateTaintEffect: NoSchedule, PreferNoSchedule, NoExecute. */
 void v_taint_effect(struct vctx *c, const char *effect, bool allow_empty, const char *path);
 
-/* ---- quantities, approximately (validation_storage.c) ---- */
+/* ---- quantities (validation_resources.c, over shared/quantity.c) ---- */
 
 /* A quantity's value as a long double; false when it does not parse. Exact
  * for values that fit 64 bits of mantissa, which covers storage sizes. */
-bool vq_value(const char *text, long double *out);
+bool vq_value(struct vctx *c, const char *text, long double *out);
 /* Quantity.String(): the canonical text (the text itself if it does not parse). */
 const char *vq_string(struct vctx *c, const char *text);
 /* %#v of the resource.Quantity a field.Error holds (Go prints the struct:

@@ -90,11 +90,11 @@ static void v_cross_version_reference(struct vctx *c, json_t *ref, const char *p
 }
 
 /* A quantity that is not positive (Sign() != 1). */
-static bool not_positive(json_t *obj, const char *key)
+static bool not_positive(struct vctx *c, json_t *obj, const char *key)
 {
 	long double v = 0;
 
-	return !vq_value(jstr(obj, key), &v) || v <= 0;
+	return !vq_value(c, jstr(obj, key), &v) || v <= 0;
 }
 
 /* validateMetricTarget */
@@ -108,10 +108,10 @@ static void v_metric_target(struct vctx *c, json_t *target, const char *path)
 	    strcmp(type, "AverageValue") != 0)
 		v_invalid(c, vp_child(c, path, "type"), vr_quote(c, type),
 			  "must be either Utilization, Value, or AverageValue");
-	if (jhas(target, "value") && not_positive(target, "value"))
+	if (jhas(target, "value") && not_positive(c, target, "value"))
 		v_invalid(c, vp_child(c, path, "value"), vq_go_struct(c, jstr(target, "value")),
 			  "must be positive");
-	if (jhas(target, "averageValue") && not_positive(target, "averageValue"))
+	if (jhas(target, "averageValue") && not_positive(c, target, "averageValue"))
 		v_invalid(c, vp_child(c, path, "averageValue"),
 			  vq_go_struct(c, jstr(target, "averageValue")), "must be positive");
 	if (jhas(target, "averageUtilization") && jint(target, "averageUtilization") < 1)

@@ -501,7 +501,7 @@ static void v_pv_spec(struct vctx *c, json_t *pv)
 			   *text = jstr(capacity, keys[i]);
 		long double v = 0;
 
-		vq_value(text, &v);
+		vq_value(c, text, &v);
 		if (ceill(v) < 0)
 			v_invalid(c, p, vr_int(c, (int64_t)ceill(v)),
 				  "must be a valid resource quantity");

@@ -13,26 +13,55 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "shared/quantity.h"
 #include "shared/validation_internal.h"
 
-static const char *qty_string(struct vctx *c, const char *text)
+const char *vq_string(struct vctx *c, const char *text)
 {
 	const char *s = quantity_canonical(c->arena, text);
 
 	return s ? s : text;
 }
 
-/* %#v of the resource.Quantity ParseQuantity returns (the int64 form). */
+/*
+ * %#v of the resource.Quantity ParseQuantity returns: the int64Amount of
+ * its int64 path, else an inf.Dec (whose pointer is a stand-in); the
+ * cached string when the text was already canonical.
+ */
 static const char *qty_go_struct(struct vctx *c, const char *text, const struct quantity *q)
 {
-	return arena_printf(c->arena,
-			    "resource.Quantity{i:resource.int64Amount{value:%lld, scale:%d}, "
-			    "d:resource.infDecAmount{Dec:(*inf.Dec)(nil)}, s:%s, Format:\"%s\"}",
-			    q->int64_form ? (long long)q->int64_value : 0,
-			    q->int64_form ? (int)q->int64_scale : 0,
-			    vr_quote(c, q->int64_form && q->text_is_canonical ? text : ""),
-			    quantity_format_name(q->format));
+	return arena_printf(
+	    c->arena,
+	    "resource.Quantity{i:resource.int64Amount{value:%lld, scale:%d}, "
+	    "d:resource.infDecAmount{Dec:%s}, s:%s, Format:\"%s\"}",
+	    q->int64_form ? (long long)q->int64_value : 0, q->int64_form ? (int)q->int64_scale : 0,
+	    vr_pointer(c, "inf.Dec", !q->int64_form), vr_quote(c, q->text_is_canonical ? text : ""),
+	    quantity_format_name(q->format));
+}
+
+const char *vq_go_struct(struct vctx *c, const char *text)
+{
+	struct quantity q;
+
+	if (quantity_parse(c->arena, text, &q) < 0)
+		return vr_quote(c, text);
+	return qty_go_struct(c, text, &q);
+}
+
+bool vq_value(struct vctx *c, const char *text, long double *out)
+{
+	struct quantity q;
+	const char *digits;
+
+	if (quantity_parse(c->arena, text, &q) < 0)
+		return false;
+	digits = q.len ? arena_printf(c->arena, "%s%.*se%lld", q.negative ? "-" : "", (int)q.len,
+				      q.digits, (long long)q.exponent)
+		       : "0";
+	*out = strtold(digits, NULL);
+	return true;
 }
 
 static bool has_prefix(const char *s, const char *prefix)
@@ -135,7 +164,7 @@ static void v_quantity(struct vctx *c, const char *name, const char *text, const
 	if (quantity_parse(c->arena, text, &q) < 0)
 		return;
 	if (q.negative)
-		v_invalid(c, path, vr_quote(c, qty_string(c, text)),
+		v_invalid(c, path, vr_quote(c, vq_string(c, text)),
 			  "must be greater than or equal to 0");
 	if ((str_in(name, integer) || is_extended(name)) &&
 	    !quantity_milli_value_is_whole(c->arena, &q))
@@ -180,15 +209,15 @@ void v_resources(struct vctx *c, json_t *res, const char *path)
 				      : 0;
 
 			if (cmp != 0 && !overcommit_allowed(keys[i]))
-				v_invalid(c, req_path, vr_quote(c, qty_string(c, text)),
+				v_invalid(c, req_path, vr_quote(c, vq_string(c, text)),
 					  arena_printf(c->arena, "must be equal to %s limit of %s",
-						       keys[i], qty_string(c, text_of(limit))));
+						       keys[i], vq_string(c, text_of(limit))));
 			else if (cmp > 0)
 				v_invalid(
-				    c, req_path, vr_quote(c, qty_string(c, text)),
+				    c, req_path, vr_quote(c, vq_string(c, text)),
 				    arena_printf(c->arena,
 						 "must be less than or equal to %s limit of %s",
-						 keys[i], qty_string(c, text_of(limit))));
+						 keys[i], vq_string(c, text_of(limit))));
 		} else if (!overcommit_allowed(keys[i])) {
 			v_required(c, lim_path,
 				   "Limit must be set for non overcommitable resources");

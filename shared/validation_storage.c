@@ -30,139 +30,12 @@
 #define DATA_SOURCE_PATH_GO                                                                        \
 	"field.Path{name:\"dataSource\", index:\"\", parent:(*field.Path)(" GO_POINTER ")}"
 
-/* ---- quantities ---- */
-
-/* A decimal exponent, bounded: beyond these a value is 0 or infinite anyway. */
-static long exponent_of(const char *s, char **end)
-{
-	long e = strtol(s, end, 10);
-
-	return e > 100000 ? 100000 : e < -100000 ? -100000 : e;
-}
-
-bool vq_value(const char *text, long double *out)
-{
-	static const struct {
-		const char *suffix;
-		int exp10, exp2;
-	} suffixes[] = {
-	    {"Ki", 0, 10}, {"Mi", 0, 20}, {"Gi", 0, 30}, {"Ti", 0, 40},
-	    {"Pi", 0, 50}, {"Ei", 0, 60}, {"n", -9, 0},	 {"u", -6, 0},
-	    {"m", -3, 0},  {"", 0, 0},	  {"k", 3, 0},	 {"M", 6, 0},
-	    {"G", 9, 0},   {"T", 12, 0},  {"P", 15, 0},	 {"E", 18, 0},
-	};
-	const char *p = text, *digits;
-	long double v = 0;
-	long exp10 = 0, exp2 = 0, frac = 0;
-	bool negative = false, found = false;
-
-	if (*p == '+' || *p == '-')
-		negative = *p++ == '-';
-	digits = p;
-	for (; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, frac++)
-			v = v * 10 + (*p - '0');
-	if (p == digits || (p == digits + 1 && *digits == '.'))
-		return false;
-	if ((*p == 'e' || *p == 'E') && p[1]) {
-		char *end;
-
-		exp10 = exponent_of(p + 1, &end);
-		found = *end == '\0' && end != p + 1;
-	} else {
-		for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]) && !found; i++)
-			if (strcmp(p, suffixes[i].suffix) == 0) {
-				exp10 = suffixes[i].exp10;
-				exp2 = suffixes[i].exp2;
-				found = true;
-			}
-	}
-	if (!found)
-		return false;
-	v = v * powl(10, (long double)(exp10 - frac)) * powl(2, (long double)exp2);
-	*out = negative ? -v : v;
-	return true;
-}
-
-const char *vq_string(struct vctx *c, const char *text)
-{
-	const char *s = quantity_canonical(c->arena, text);
-
-	return s ? s : text;
-}
-
-/*
- * %#v of the resource.Quantity ParseQuantity makes of text: the int64 fast
- * path (a mantissa of at most 18 digits, a binary suffix without a
- * fraction), the cached text when it is already canonical; otherwise the
- * inf.Dec form, whose pointer is a stand-in.
- */
-const char *vq_go_struct(struct vctx *c, const char *text)
-{
-	const char *p = text, *num, *frac = "", *canonical = quantity_canonical(c->arena, text);
-	size_t num_len, frac_len = 0;
-	bool negative = false, binary, exponent, fast;
-	long long value = 0;
-	long scale = 0, exp10 = 0, exp2 = 0;
-
-	if (*p == '+' || *p == '-')
-		negative = *p++ == '-';
-	num = p;
-	num_len = strspn(p, "0123456789");
-	p += num_len;
-	if (*p == '.') {
-		frac = ++p;
-		frac_len = strspn(p, "0123456789");
-		p += frac_len;
-	}
-	binary = strlen(p) == 2 && p[1] == 'i';
-	exponent = *p == 'e' || *p == 'E';
-	if (binary)
-		exp2 = 10 * (strchr("KMGTPE", p[0]) ? strchr("KMGTPE", p[0]) - "KMGTPE" + 1 : 0);
-	else if (exponent)
-		exp10 = exponent_of(p + 1, NULL);
-	else if (*p)
-		exp10 = *p == 'n'   ? -9
-			: *p == 'u' ? -6
-			: *p == 'm' ? -3
-			: *p == 'k' ? 3
-			: *p == 'M' ? 6
-			: *p == 'G' ? 9
-			: *p == 'T' ? 12
-			: *p == 'P' ? 15
-				    : 18;
-	if (binary)
-		fast = frac_len == 0 && num_len < 19 && num_len + (size_t)(exp2 * 3 / 10) < 15;
-	else
-		fast = num_len + frac_len <= 18 && exp10 - (long)frac_len >= -9;
-	if (fast) {
-		for (size_t i = 0; i < num_len + frac_len; i++)
-			value = value * 10 + ((i < num_len ? num[i] : frac[i - num_len]) - '0');
-		if (binary)
-			value <<= exp2;
-		else
-			scale = exp10 - (long)frac_len;
-		if (negative)
-			value = -value;
-	}
-	return arena_printf(c->arena,
-			    "resource.Quantity{i:resource.int64Amount{value:%lld, scale:%ld}, "
-			    "d:resource.infDecAmount{Dec:%s}, s:%s, Format:\"%s\"}",
-			    value, scale, vr_pointer(c, "inf.Dec", !fast),
-			    vr_quote(c, canonical && strcmp(canonical, text) == 0 ? text : ""),
-			    binary     ? "BinarySI"
-			    : exponent ? "DecimalExponent"
-				       : "DecimalSI");
-}
-
 /* A quantity member's value, 0 when absent (Go's zero Quantity). */
-static long double quantity_of(json_t *map, const char *key)
+static long double quantity_of(struct vctx *c, json_t *map, const char *key)
 {
 	long double v = 0;
 
-	if (!json_is_string(jget(map, key)) || !vq_value(jstr(map, key), &v))
+	if (!json_is_string(jget(map, key)) || !vq_value(c, jstr(map, key), &v))
 		return 0;
 	return v;
 }
@@ -229,7 +102,7 @@ static void v_claim_spec(struct vctx *c, json_t *spec, const char *path)
 	v_access_modes(c, jget(spec, "accessModes"), vp_child(c, path, "accessModes"));
 	if (!jhas(requests, "storage"))
 		v_required(c, storage_path, "");
-	else if (!vq_value(jstr(requests, "storage"), &storage) || storage <= 0)
+	else if (!vq_value(c, jstr(requests, "storage"), &storage) || storage <= 0)
 		v_invalid(c, storage_path, vr_quote(c, vq_string(c, jstr(requests, "storage"))),
 			  "must be greater than zero");
 	if (*jstr(spec, "storageClassName"))
@@ -306,10 +179,10 @@ static void claim_specs_to_compare(struct vctx *c, json_t *pvc, json_t *old, jso
 static void v_claim_update(struct vctx *c, json_t *pvc, json_t *old)
 {
 	json_t *spec = jget(pvc, "spec"), *old_spec = jget(old, "spec"), *n, *o;
-	long double size = quantity_of(jget(jget(spec, "resources"), "requests"), "storage");
+	long double size = quantity_of(c, jget(jget(spec, "resources"), "requests"), "storage");
 	long double old_size =
-	    quantity_of(jget(jget(old_spec, "resources"), "requests"), "storage");
-	long double capacity = quantity_of(jget(jget(old, "status"), "capacity"), "storage");
+	    quantity_of(c, jget(jget(old_spec, "resources"), "requests"), "storage");
+	long double capacity = quantity_of(c, jget(jget(old, "status"), "capacity"), "storage");
 
 	claim_specs_to_compare(c, pvc, old, &n, &o);
 	if (!json_semantic_equal(n, o))

@@ -253,6 +253,10 @@ START_TEST(test_int64_form)
 	    {"1.5Gi", false, 0, 0, false, "BinarySI"},
 	    {"-2e3", true, -2, 3, true, "DecimalExponent"},
 	    {"1234567890123456789", false, 0, 0, false, "DecimalSI"},
+	    /* ParseQuantity's own case for "0": its text is kept; "0m" and "00" are not. */
+	    {"0", true, 0, 0, true, "DecimalSI"},
+	    {"0m", true, 0, -3, false, "DecimalSI"},
+	    {"00", true, 0, 0, false, "DecimalSI"},
 	};
 	struct arena a = {0};
 
