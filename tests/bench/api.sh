@@ -9,6 +9,12 @@
 #   patch    PATCH merge-patch, each request a different object
 #   spatch   PATCH strategic-merge-patch, each request a different object
 #   delete   DELETE, each request a different object
+# then GET of one object as three users at 1 and 16 connections (16 only
+# with BENCH_QUICK): the admin certificate (system:masters, let through
+# before any authorizer: the cost of AlwaysAllow), a certificate of a user
+# whom RBAC allows through a RoleBinding, and a service-account token (a
+# JWT, cached after its first check) allowed the same way: their latency
+# over the admin's is what authentication and authorization add;
 # then, at 16 connections, Pods of realistic size (about 3.5 KiB: create, whose
 # status the server drops, and get of a pod with a kubelet's status), and lists of 100 and of 10,000 ConfigMaps as JSON and as a Table
 # (what kubectl get asks for) next to pgbench running the SELECT a list
@@ -93,6 +99,30 @@ add "pod_create_c16" "$(lg -c 16 -d "$duration" -m POST -H 'Content-Type: applic
 	--body-template --expect 201 "$url$ns/pods")"
 add "pod_get_c16" "$(lg -c 16 -d "$duration" --expect 200 "$url$ns/pods/get-pod")"
 
+# Authentication and authorization: the same GET as three users.
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=bench-jane" \
+	-keyout "$tmp/jane.key" -out "$tmp/jane.csr" 2>/dev/null
+openssl x509 -req -in "$tmp/jane.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+	-days 1 -out "$tmp/jane.crt" 2>/dev/null
+api POST "$ns/serviceaccounts" '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"bench-robot"}}' >/dev/null
+api POST /apis/rbac.authorization.k8s.io/v1/namespaces/bench-api/rolebindings \
+	'{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"bench-view"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"bench-jane"},{"kind":"ServiceAccount","name":"bench-robot","namespace":"bench-api"}]}' >/dev/null
+token=$(curl -sS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" -X POST \
+	-H 'Content-Type: application/json' \
+	--data-binary '{"apiVersion":"authentication.k8s.io/v1","kind":"TokenRequest","spec":{}}' \
+	"$url$ns/serviceaccounts/bench-robot/token" |
+	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["token"])')
+auth_concurrencies="1 16"
+[ "$quick" = 1 ] && auth_concurrencies=16
+for c in $auth_concurrencies; do
+	add "auth_masters_c$c" "$(lg -c "$c" -d "$duration" --expect 200 "$url$ns/configmaps/get-me")"
+	add "auth_rbac_cert_c$c" "$(bin/pgkube-loadgen --json --cacert "$pki/ca.crt" --cert "$tmp/jane.crt" \
+		--key "$tmp/jane.key" -c "$c" -d "$duration" --expect 200 "$url$ns/configmaps/get-me")"
+	add "auth_rbac_token_c$c" "$(bin/pgkube-loadgen --json --cacert "$pki/ca.crt" \
+		-H "Authorization: Bearer $token" -c "$c" -d "$duration" --expect 200 \
+		"$url$ns/configmaps/get-me")"
+done
+
 # Lists: namespaces holding 100 and $big ConfigMaps, filled 64 at a time.
 for n in 100 "$big"; do
 	api POST /api/v1/namespaces "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"bench-list-$n\"}}" >/dev/null
@@ -116,9 +146,10 @@ SQL
 	add "list${n}_psql_c$c" "{\"tps\": $tps}"
 done
 
-/usr/bin/python3 - "$out" "$results" "$concurrencies" "$big" <<'PY'
+/usr/bin/python3 - "$out" "$results" "$concurrencies" "$big" "$auth_concurrencies" <<'PY'
 import json, sys
 out, results, concs, big = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
+auth_concs = sys.argv[5].split()
 json.dump(results, open(out, "w"), indent=2)
 
 def row(label, r, ratio=""):
@@ -131,6 +162,14 @@ print("%-34s %9s %9s %9s %9s %7s" % ("API over TLS (1 KiB ConfigMaps)", "req/s",
 for c in concs:
     for op in ("create", "get", "update", "patch", "spatch", "delete"):
         row("configmap %s, %s conns" % (op, c), results["configmap_%s_c%s" % (op, c)])
+for c in auth_concs:
+    base = results["auth_masters_c%s" % c]
+    row("get as system:masters, %s conns" % c, base)
+    for key, label in (("rbac_cert", "user cert, RBAC"), ("rbac_token", "SA token, RBAC")):
+        r = results["auth_%s_c%s" % (key, c)]
+        row("get as %s, %s conns" % (label, c), r,
+            "p50 %.2f x, +%.0f us over system:masters" % (r["latency_us"]["p50"] / base["latency_us"]["p50"],
+                                                       r["latency_us"]["p50"] - base["latency_us"]["p50"]))
 row("pod create (3.5 KiB), 16 conns", results["pod_create_c16"])
 row("pod get, 16 conns", results["pod_get_c16"])
 for n, c in (("100", "16"), (big, "4")):

@@ -45,9 +45,15 @@ dsn=$(deploy/dev-postgres.sh "$tmp/pg" dsn)
 port=$((20000 + RANDOM % 20000))
 nginx_port=$((port + 1))
 
+# Configured as deployed (make run, kubeadm): RBAC and Node authorization,
+# service-account tokens. The admin certificate is in system:masters, which
+# every authorization mode lets through first.
 bin/pgkube-apiserver --bind-address=127.0.0.1 --secure-port="$port" \
 	--tls-cert-file="$tmp/pki/server.crt" --tls-private-key-file="$tmp/pki/server.key" \
-	--client-ca-file="$tmp/pki/ca.crt" --storage-dsn="$dsn" --workers="$workers" 2>"$tmp/server.log" &
+	--client-ca-file="$tmp/pki/ca.crt" --storage-dsn="$dsn" --workers="$workers" \
+	--authorization-mode=Node,RBAC --service-account-key-file="$tmp/pki/sa.pub" \
+	--service-account-signing-key-file="$tmp/pki/sa.key" \
+	--service-account-issuer=https://kubernetes.default.svc.cluster.local 2>"$tmp/server.log" &
 server_pid=$!
 
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$tmp/static.txt"
