@@ -22,11 +22,13 @@
 #include "shared/authn_config.h"
 #include "shared/config.h"
 #include "shared/log.h"
+#include "shared/webhook_config.h"
 #include "shared/validation.h"
 #include "shared/catalog.h"
 #include "shared/defaults.h"
 #include "shared/registry.h"
 #include "shared/tls_context.h"
+#include "worker/https_client.h"
 #include "worker/metrics.h"
 
 static int open_listener(const struct config *cfg)
@@ -116,7 +118,12 @@ int main(int argc, char **argv)
 	/* capabilities.Initialize: the workers inherit it. */
 	validation_set_allow_privileged(cfg.allow_privileged);
 	/* Token files and keys are read once, here: a bad one fails the start. */
-	if (authn_config_load(&cfg, err, sizeof(err)) < 0) {
+	if (authn_config_load(&cfg, err, sizeof(err)) < 0 ||
+	    webhook_config_load(&cfg, err, sizeof(err)) < 0 ||
+	    (webhook_authz_config.enabled &&
+	     https_client_check(&webhook_authz_config, err, sizeof(err)) < 0) ||
+	    (webhook_authn_config.enabled &&
+	     https_client_check(&webhook_authn_config, err, sizeof(err)) < 0)) {
 		log_error("%s", err);
 		return 1;
 	}

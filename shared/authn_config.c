@@ -342,9 +342,6 @@ static void warn_unimplemented(const struct config *cfg)
 		log_warn("--authentication-config: structured authentication configuration (JWT "
 			 "authenticators, anonymous conditions) is not implemented by pgkube; "
 			 "ignored");
-	if (cfg->authentication_token_webhook_config_file)
-		log_warn("--authentication-token-webhook-config-file: the webhook token "
-			 "authenticator is not implemented by pgkube; ignored");
 	if (cfg->service_account_signing_endpoint)
 		log_warn("--service-account-signing-endpoint: external JWT signers are not "
 			 "implemented by pgkube; ignored");

@@ -12,10 +12,10 @@
  * --service-account-issuer and --service-account-key-file; pgkube runs
  * without them, with a warning, doing what it can without them (no key
  * files: no service-account tokens; no issuer: legacy tokens only, no
- * TokenRequest), so that older manifests keep starting. OIDC (--oidc-*, --authentication-config)
- * and the token webhook
- * (--authentication-token-webhook-config-file) are not implemented: their
- * flags are accepted and a warning says they are ignored.
+ * TokenRequest), so that older manifests keep starting. OIDC (--oidc-*,
+ * --authentication-config) is not implemented: its flags are accepted and
+ * a warning says they are ignored. The token webhook's kubeconfig is read
+ * by shared/webhook_config.h.
  */
 #ifndef PGKUBE_AUTHN_CONFIG_H
 #define PGKUBE_AUTHN_CONFIG_H

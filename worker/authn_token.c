@@ -30,6 +30,7 @@
 #include "shared/jwt.h"
 #include "shared/timestamp.h"
 #include "shared/xalloc.h"
+#include "worker/authn_webhook.h"
 #include "worker/event_loop.h"
 #include "worker/store.h"
 #include "worker/worker.h"
@@ -313,7 +314,7 @@ static void cache_put(const unsigned char key[CACHE_KEY_BYTES],
 
 /* ---- one authentication ---- */
 
-enum step { STEP_FILE, STEP_LEGACY, STEP_BOUND, STEP_BOOTSTRAP, STEP_DONE };
+enum step { STEP_FILE, STEP_LEGACY, STEP_BOUND, STEP_BOOTSTRAP, STEP_WEBHOOK, STEP_DONE };
 
 struct ref {
 	const char *name, *uid; /* NULL: the claim is absent */
@@ -1076,6 +1077,32 @@ not_ours:
 	run_next(r);
 }
 
+/* ---- the webhook (authn_webhook.c), last as upstream's union has it ---- */
+
+static void webhook_done(void *ctx, bool ok, const struct user_info *user, const char **audiences,
+			 size_t num_audiences, const char *error)
+{
+	struct token_run *r = ctx;
+
+	if (ok) {
+		r->res.user = *user;
+		r->res.audiences = audiences;
+		r->res.num_audiences = num_audiences;
+		finish(r, true);
+		return;
+	}
+	if (error)
+		add_error(r, error);
+	run_next(r);
+}
+
+static bool webhook_step(struct token_run *r)
+{
+	authn_webhook_authenticate(r->w, r->a, r->token, r->target, r->num_target, r->targeted,
+				   webhook_done, r);
+	return true;
+}
+
 /* ---- the union ---- */
 
 static void run_next(struct token_run *r)
@@ -1101,6 +1128,10 @@ static void run_next(struct token_run *r)
 			if (authn_config.bootstrap && bootstrap_step(r))
 				return;
 			break;
+		case STEP_WEBHOOK:
+			if (authn_webhook_configured() && webhook_step(r))
+				return;
+			break;
 		case STEP_DONE:
 			finish(r, false);
 			return;
@@ -1110,7 +1141,8 @@ static void run_next(struct token_run *r)
 
 bool authn_token_configured(void)
 {
-	return authn_config.has_token_file || authn_config.num_keys || authn_config.bootstrap;
+	return authn_config.has_token_file || authn_config.num_keys || authn_config.bootstrap ||
+	       authn_webhook_configured();
 }
 
 void authn_token_authenticate(struct worker *w, struct arena *a, const char *token,

@@ -4,7 +4,8 @@
  * kube-apiserver's token authenticators, in its union's order
  * (pkg/kubeapiserver/authenticator/config.go): the static token file,
  * legacy (secret-based) service-account JWTs, bound service-account JWTs
- * (TokenRequest's), then bootstrap tokens. The first that recognises the
+ * (TokenRequest's), bootstrap tokens, then the token webhook
+ * (worker/authn_webhook.h). The first that recognises the
  * token answers; errors of the others are gathered as Go's aggregate
  * would print them. Service-account and bootstrap tokens are checked
  * against the store (the service account, secret, pod or node still

@@ -22,6 +22,7 @@
 #include "shared/node_restriction.h"
 #include "shared/xalloc.h"
 #include "worker/node_authz.h"
+#include "worker/authz_webhook.h"
 #include "worker/pg_pool.h"
 #include "worker/watch.h"
 #include "worker/worker.h"
@@ -31,7 +32,14 @@
 #define RELOAD_RETRY_MS	 1000
 #define MAX_MODES	 6
 
-enum authz_mode { MODE_ALWAYS_ALLOW, MODE_ALWAYS_DENY, MODE_RBAC, MODE_NODE, MODE_OTHER };
+enum authz_mode {
+	MODE_ALWAYS_ALLOW,
+	MODE_ALWAYS_DENY,
+	MODE_RBAC,
+	MODE_NODE,
+	MODE_WEBHOOK,
+	MODE_OTHER
+};
 
 static const struct {
 	const char *name;
@@ -42,7 +50,7 @@ static const struct {
     {"RBAC", MODE_RBAC},
     {"Node", MODE_NODE},
     {"ABAC", MODE_OTHER},
-    {"Webhook", MODE_OTHER},
+    {"Webhook", MODE_WEBHOOK},
 };
 
 struct authz {
@@ -55,6 +63,7 @@ struct authz {
 	int64_t rv;		    /* the policy reflects every change up to here */
 	bool loading;
 	uint64_t retry_timer;
+	struct authz_webhook *webhook; /* NULL without the Webhook mode */
 };
 
 static const char load_sql[] =
@@ -229,6 +238,8 @@ struct authz *authz_new(struct worker *w)
 				 "any request",
 				 z->mode_text[i]);
 	}
+	if (authz_has_mode(z, "Webhook") && webhook_authz_config.enabled)
+		z->webhook = authz_webhook_new(w->loop, &webhook_authz_config);
 	if (authz_has_mode(z, "RBAC")) {
 		watch_hub_add_listener(w->watch, cache_change, cache_resync, z);
 		cache_load_now(z);
@@ -249,6 +260,7 @@ void authz_free(struct authz *z)
 		event_loop_cancel(z->w->loop, z->retry_timer);
 	rbac_policy_free(z->policy);
 	node_authz_free(z->node);
+	authz_webhook_free(z->webhook);
 	free(z);
 }
 
@@ -275,49 +287,95 @@ struct node_authz *authz_node(const struct authz *z)
 	return z ? z->node : NULL;
 }
 
-enum authz_decision authz_decide(struct authz *z, const struct authz_attributes *attrs,
-				 struct arena *a, const char **reason)
+/*
+ * One walk of the chain, resumable at the webhook: upstream's union
+ * (the first Allow or Deny decides; reasons of the others gathered, one
+ * per line; errors kept for the filter, which answers them 500).
+ */
+struct chain_walk {
+	struct authz *z;
+	const struct authz_attributes *attrs;
+	const struct user_info *user; /* uid and extra for the webhook; may be NULL */
+	struct arena *a;
+	size_t pos;
+	struct buf reasons;
+	const char *error;
+	/* the asynchronous walk */
+	struct authz_attributes attrs_copy;
+	authz_decided_fn done;
+	void *ctx;
+};
+
+#define CHAIN_ASK_WEBHOOK (-1)
+
+static void chain_add_reason(struct chain_walk *cw, const char *why)
 {
-	struct buf reasons = {0};
+	if (why && *why)
+		buf_printf(&cw->reasons, "%s%s", cw->reasons.len ? "\n" : "", why);
+}
+
+/* A decision, or CHAIN_ASK_WEBHOOK when ask is set and the webhook must be asked. */
+static int chain_run(struct chain_walk *cw, bool ask, const char **reason)
+{
+	struct authz *z = cw->z;
 
 	*reason = "";
-	for (size_t g = 0; g < attrs->num_groups; g++)
-		if (strcmp(attrs->groups[g], PRIVILEGED_GROUP) == 0)
-			return AUTHZ_ALLOW;
-	for (size_t i = 0; i < z->num_modes; i++) {
+	if (cw->pos == 0)
+		for (size_t g = 0; g < cw->attrs->num_groups; g++)
+			if (strcmp(cw->attrs->groups[g], PRIVILEGED_GROUP) == 0)
+				return AUTHZ_ALLOW;
+	for (; cw->pos < z->num_modes; cw->pos++) {
 		const char *why = "";
+		enum authz_decision d;
 
-		switch (z->modes[i]) {
+		switch (z->modes[cw->pos]) {
 		case MODE_ALWAYS_ALLOW:
-			buf_free(&reasons);
 			return AUTHZ_ALLOW;
 		case MODE_ALWAYS_DENY:
 			why = "Everything is forbidden.";
 			break;
 		case MODE_RBAC:
-			if (z->policy && rbac_authorize(z->policy, attrs, a, &why)) {
+			if (z->policy && rbac_authorize(z->policy, cw->attrs, cw->a, &why)) {
 				*reason = why;
-				buf_free(&reasons);
 				return AUTHZ_ALLOW;
 			}
 			break;
-		case MODE_NODE:
-			if (node_authz_allows(z->node, attrs, a, &why)) {
+		case MODE_WEBHOOK:
+			if (!z->webhook)
+				break;
+			if (ask)
+				return CHAIN_ASK_WEBHOOK;
+			if (authz_webhook_cached(z->webhook, cw->attrs, cw->user, cw->a, &d,
+						 &why) &&
+			    d != AUTHZ_NO_OPINION) {
 				*reason = why;
-				buf_free(&reasons);
+				return (int)d;
+			}
+			break;
+		case MODE_NODE:
+			if (node_authz_allows(z->node, cw->attrs, cw->a, &why)) {
+				*reason = why;
 				return AUTHZ_ALLOW;
 			}
 			break;
 		case MODE_OTHER:
 			break;
 		}
-		if (*why)
-			buf_printf(&reasons, "%s%s", reasons.len ? "\n" : "", why);
+		chain_add_reason(cw, why);
 	}
-	if (reasons.len)
-		*reason = arena_strndup(a, reasons.data, reasons.len);
-	buf_free(&reasons);
+	if (cw->reasons.len)
+		*reason = arena_strndup(cw->a, cw->reasons.data, cw->reasons.len);
 	return AUTHZ_NO_OPINION;
+}
+
+enum authz_decision authz_decide(struct authz *z, const struct authz_attributes *attrs,
+				 struct arena *a, const char **reason)
+{
+	struct chain_walk cw = {.z = z, .attrs = attrs, .a = a};
+	int d = chain_run(&cw, false, reason);
+
+	buf_free(&cw.reasons);
+	return (enum authz_decision)d;
 }
 
 void authz_request_attributes(const struct request *req, struct authz_attributes *attrs)
@@ -444,17 +502,113 @@ void authz_send_forbidden(struct request *req, const struct authz_attributes *at
 	buf_free(&text);
 }
 
-bool authz_request(struct request *req)
+/* responsewriters.InternalError: plain text, the request URI quoted. */
+static void send_internal_error(struct request *req, const char *error)
 {
-	struct authz_attributes attrs;
-	const char *reason;
+	struct buf text = {0}, quoted = {0};
 
-	authz_request_attributes(req, &attrs);
-	if (authz_decide(req->worker->authz, &attrs, &req->arena, &reason) == AUTHZ_ALLOW)
-		return true;
+	gojson_quote(&quoted, req->target, strlen(req->target));
+	buf_append_str(&quoted, ": ");
+	buf_append_str(&quoted, error);
+	buf_append_str(&text, "Internal Server Error: ");
+	append_sanitized(&text, quoted.data, quoted.len);
+	buf_append_str(&text, "\n");
+	response_add_header(req, "X-Content-Type-Options", "nosniff");
+	response_send(req, 500, "text/plain; charset=utf-8", text.data, text.len);
+	buf_free(&text);
+	buf_free(&quoted);
+}
+
+static void chain_conclude(struct chain_walk *cw, enum authz_decision d, const char *reason)
+{
+	buf_free(&cw->reasons);
+	cw->done(cw->ctx, d, reason, cw->error);
+}
+
+static void chain_continue(struct chain_walk *cw);
+
+static void webhook_decided(void *ctx, enum authz_decision d, const char *reason, const char *error)
+{
+	struct chain_walk *cw = ctx;
+
+	if (error && !cw->error)
+		cw->error = error;
+	if (d != AUTHZ_NO_OPINION) {
+		chain_conclude(cw, d, reason);
+		return;
+	}
+	chain_add_reason(cw, reason);
+	cw->pos++;
+	chain_continue(cw);
+}
+
+static void chain_continue(struct chain_walk *cw)
+{
+	const char *reason;
+	int d = chain_run(cw, true, &reason);
+
+	if (d == CHAIN_ASK_WEBHOOK) {
+		authz_webhook_authorize(cw->z->webhook, cw->attrs, cw->user, cw->a, webhook_decided,
+					cw);
+		return;
+	}
+	chain_conclude(cw, (enum authz_decision)d, reason);
+}
+
+void authz_decide_async(struct authz *z, const struct authz_attributes *attrs,
+			const struct user_info *user, struct arena *a, authz_decided_fn done,
+			void *ctx)
+{
+	struct chain_walk *cw = arena_alloc(a, sizeof(*cw));
+
+	memset(cw, 0, sizeof(*cw));
+	cw->z = z;
+	cw->a = a;
+	cw->user = user;
+	cw->attrs_copy = *attrs;
+	cw->attrs = &cw->attrs_copy;
+	cw->done = done;
+	cw->ctx = ctx;
+	chain_continue(cw);
+}
+
+struct request_authz {
+	struct request *req;
+	struct authz_attributes attrs;
+	authz_next_fn next;
+};
+
+/* The filter's end: on, 403, or 500 (an authorizer's error). */
+static void request_decided(void *ctx, enum authz_decision d, const char *reason, const char *error)
+{
+	struct request_authz *ra = ctx;
+	struct request *req = ra->req;
+
+	if (req->gone) {
+		response_send_status(req, 403, "Forbidden", "");
+		return;
+	}
+	if (d == AUTHZ_ALLOW) {
+		ra->next(req);
+		return;
+	}
+	if (error) {
+		send_internal_error(req, error);
+		return;
+	}
 	if (LOG_V(4))
 		log_info("Forbidden: %s %s, user %s, reason: %s", req->method, req->target,
 			 req->user.name, reason);
-	authz_send_forbidden(req, &attrs, reason);
-	return false;
+	authz_send_forbidden(req, &ra->attrs, reason);
+}
+
+void authz_request(struct request *req, authz_next_fn next)
+{
+	struct request_authz *ra = arena_alloc(&req->arena, sizeof(*ra));
+
+	ra->req = req;
+	ra->next = next;
+	authz_request_attributes(req, &ra->attrs);
+	authz_decide_async(req->worker->authz, &ra->attrs, &req->user, &req->arena, request_decided,
+			   ra);
 }

@@ -10,8 +10,10 @@
  * flag), AlwaysDeny, RBAC (shared/rbac.h over a per-worker cache, loaded
  * before the worker serves and kept current from the watch hub's change
  * stream), Node (node_authz.h: kubelets, over a graph of what their pods
- * use, kept the same way), and ABAC and Webhook (accepted with their
- * files, not implemented: no opinion, logged once).
+ * use, kept the same way), Webhook (authz_webhook.h: a SubjectAccessReview
+ * to a remote service, the one authorizer that may answer later, or deny),
+ * and ABAC (accepted with its file, not implemented: no opinion, logged
+ * once).
  *
  * Around it: impersonation (impersonate.c), the access reviews
  * (authz_review.c) and RBAC's escalation checks on writes of roles and
@@ -30,21 +32,40 @@ struct worker;
 struct authz;
 struct rest_call;
 
-enum authz_decision { AUTHZ_NO_OPINION, AUTHZ_ALLOW };
+/* DENY (upstream's DecisionDeny, only a webhook says it) ends the chain. */
+enum authz_decision { AUTHZ_NO_OPINION, AUTHZ_ALLOW, AUTHZ_DENY };
 
 /* The worker's authorizers; loads the RBAC cache (blocking, before the
  * worker serves). */
 struct authz *authz_new(struct worker *w);
 void authz_free(struct authz *z);
 
-/* The authorizer chain on attrs; *reason (in a) is the allowing
- * authorizer's, or the reasons of all, one per line. */
+/* The authorizer chain on attrs, without waiting: the Webhook authorizer
+ * answers from its cache or has no opinion. *reason (in a) is the
+ * deciding authorizer's, or the reasons of all, one per line. */
 enum authz_decision authz_decide(struct authz *z, const struct authz_attributes *attrs,
 				 struct arena *a, const char **reason);
+/* error: an authorizer's failure (a webhook that could not be asked), else NULL. */
+typedef void (*authz_decided_fn)(void *ctx, enum authz_decision decision, const char *reason,
+				 const char *error);
+/*
+ * The whole chain on attrs (copied) for user (uid and extra for the
+ * webhook; may be NULL): calls done once, now or later. Memory in a, which
+ * must outlive the call (a request's arena does).
+ */
+void authz_decide_async(struct authz *z, const struct authz_attributes *attrs,
+			const struct user_info *user, struct arena *a, authz_decided_fn done,
+			void *ctx);
 /* The attributes of an HTTP request, as RequestInfo and the user give them. */
 void authz_request_attributes(const struct request *req, struct authz_attributes *attrs);
-/* Authorizes req; on a denial it has answered 403 and returns false. */
-bool authz_request(struct request *req);
+typedef void (*authz_next_fn)(struct request *req);
+/*
+ * Authorizes req and calls next(req), now or later (when the Webhook
+ * authorizer must be asked); on a denial it answers 403 itself, on an
+ * authorizer's error 500 (upstream's InternalError), and a request whose
+ * client has gone meanwhile is ended without next.
+ */
+void authz_request(struct request *req, authz_next_fn next);
 /* upstream's responsewriters.Forbidden for attrs and reason. */
 void authz_send_forbidden(struct request *req, const struct authz_attributes *attrs,
 			  const char *reason);

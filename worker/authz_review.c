@@ -150,23 +150,71 @@ static void review_attributes(json_t *spec, struct authz_attributes *attrs)
 	}
 }
 
-/* Evaluates and answers an access review; takes obj. */
-static void answer_access_review(struct rest_call *call, json_t *obj,
-				 const struct authz_attributes *attrs)
-{
-	struct request *req = call->req;
-	const char *reason;
-	bool allowed = authz_decide(req->worker->authz, attrs, &req->arena, &reason) == AUTHZ_ALLOW;
-	json_t *status = json_pack("{s:b}", "allowed", allowed);
+struct access_review {
+	struct request *req;
+	json_t *obj;
+	bool local;
+};
 
+/* The review's status as the registry fills it: allowed, denied, reason, evaluationError. */
+static void access_review_decided(void *ctx, enum authz_decision d, const char *reason,
+				  const char *error)
+{
+	struct access_review *ar = ctx;
+	json_t *obj = ar->obj, *status = json_pack("{s:b}", "allowed", d == AUTHZ_ALLOW);
+
+	if (d == AUTHZ_DENY)
+		json_object_set_new(status, "denied", json_true());
 	if (*reason)
 		json_object_set_new(status, "reason", json_string(reason));
+	if (error)
+		json_object_set_new(status, "evaluationError", json_string(error));
 	json_object_set_new(obj, "status", status);
 	json_object_set_new(obj, "metadata", json_pack("{s:n}", "creationTimestamp"));
-	if (strcmp(call->rt->kind, "LocalSubjectAccessReview") == 0)
+	if (ar->local)
 		json_object_set_new(json_object_get(obj, "metadata"), "namespace",
-				    json_string(req->route.namespace));
-	response_send_json(req, 201, obj);
+				    json_string(ar->req->route.namespace));
+	response_send_json(ar->req, 201, obj);
+}
+
+/* Evaluates (the webhook may answer later) and answers an access review; takes obj. */
+static void answer_access_review(struct rest_call *call, json_t *obj,
+				 const struct authz_attributes *attrs, const struct user_info *user)
+{
+	struct request *req = call->req;
+	struct access_review *ar = arena_alloc(&req->arena, sizeof(*ar));
+
+	ar->req = req;
+	ar->obj = obj;
+	ar->local = strcmp(call->rt->kind, "LocalSubjectAccessReview") == 0;
+	authz_decide_async(req->worker->authz, attrs, user, &req->arena, access_review_decided, ar);
+}
+
+/* The uid and extra of a review's spec, for the webhook. */
+static const struct user_info *spec_user(struct arena *a, json_t *spec)
+{
+	struct user_info *u = arena_alloc(a, sizeof(*u));
+	json_t *extra = json_object_get(spec, "extra"), *values, *v;
+	const char *key;
+	size_t i;
+
+	memset(u, 0, sizeof(*u));
+	if (json_is_string(json_object_get(spec, "uid")))
+		u->uid = arena_strdup(a, json_string_value(json_object_get(spec, "uid")));
+	if (!json_is_object(extra))
+		return u;
+	u->extra = arena_alloc(a, (json_object_size(extra) + 1) * sizeof(*u->extra));
+	json_object_foreach(extra, key, values)
+	{
+		struct user_extra *e = &u->extra[u->num_extra++];
+
+		e->key = arena_strdup(a, key);
+		e->num_values = 0;
+		e->values = arena_alloc(a, (json_array_size(values) + 1) * sizeof(*e->values));
+		json_array_foreach(values, i, v) if (json_is_string(v)) e->values[e->num_values++] =
+		    arena_strdup(a, json_string_value(v));
+	}
+	return u;
 }
 
 static const char **groups_of(struct arena *a, json_t *spec, size_t *n)
@@ -220,7 +268,7 @@ static void subject_access_review(struct rest_call *call, json_t *obj, bool loca
 	review_attributes(spec, &attrs);
 	attrs.user = str(spec, "user");
 	attrs.groups = groups_of(&req->arena, spec, &attrs.num_groups);
-	answer_access_review(call, obj, &attrs);
+	answer_access_review(call, obj, &attrs, spec_user(&req->arena, spec));
 }
 
 static void self_subject_access_review(struct rest_call *call, json_t *obj)
@@ -240,7 +288,7 @@ static void self_subject_access_review(struct rest_call *call, json_t *obj)
 	attrs.user = req->user.name;
 	attrs.groups = req->user.groups;
 	attrs.num_groups = req->user.num_groups;
-	answer_access_review(call, obj, &attrs);
+	answer_access_review(call, obj, &attrs, &req->user);
 }
 
 /* ---- SelfSubjectRulesReview ---- */

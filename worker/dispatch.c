@@ -31,10 +31,19 @@ void dispatch(struct request *req)
 	authn_request(req, dispatch_authenticated);
 }
 
+static void dispatch_authorized(struct request *req);
+
 void dispatch_authenticated(struct request *req)
 {
-	if (!authz_impersonate(req) || !authz_request(req))
+	if (!authz_impersonate(req))
 		return;
+	/* Authorization may finish later (a webhook is asked); it answers
+	 * 403 or 500 itself or goes on with the request. */
+	authz_request(req, dispatch_authorized);
+}
+
+static void dispatch_authorized(struct request *req)
+{
 	switch (req->route.kind) {
 	case ROUTE_NON_RESOURCE:
 		if (!nonresource_serve(req) && !openapi_serve(req))
