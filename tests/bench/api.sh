@@ -113,13 +113,14 @@ token=$(curl -sS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admi
 	"$url$ns/serviceaccounts/bench-robot/token" |
 	/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["token"])')
 auth_concurrencies="1 16"
+auth_duration=$((duration < 3 ? duration : 3))
 [ "$quick" = 1 ] && auth_concurrencies=16
 for c in $auth_concurrencies; do
-	add "auth_masters_c$c" "$(lg -c "$c" -d "$duration" --expect 200 "$url$ns/configmaps/get-me")"
+	add "auth_masters_c$c" "$(lg -c "$c" -d "$auth_duration" --expect 200 "$url$ns/configmaps/get-me")"
 	add "auth_rbac_cert_c$c" "$(bin/pgkube-loadgen --json --cacert "$pki/ca.crt" --cert "$tmp/jane.crt" \
-		--key "$tmp/jane.key" -c "$c" -d "$duration" --expect 200 "$url$ns/configmaps/get-me")"
+		--key "$tmp/jane.key" -c "$c" -d "$auth_duration" --expect 200 "$url$ns/configmaps/get-me")"
 	add "auth_rbac_token_c$c" "$(bin/pgkube-loadgen --json --cacert "$pki/ca.crt" \
-		-H "Authorization: Bearer $token" -c "$c" -d "$duration" --expect 200 \
+		-H "Authorization: Bearer $token" -c "$c" -d "$auth_duration" --expect 200 \
 		"$url$ns/configmaps/get-me")"
 done
 
