@@ -18,6 +18,7 @@
 
 #include "shared/buf.h"
 #include "shared/log.h"
+#include "shared/oidc.h"
 #include "shared/xalloc.h"
 
 struct authn_config authn_config;
@@ -335,9 +336,6 @@ static bool bundles_overlap(const char *a_path, const char *b_path)
 
 static void warn_unimplemented(const struct config *cfg)
 {
-	if (cfg->oidc_issuer_url || cfg->oidc_client_id)
-		log_warn("--oidc-issuer-url/--oidc-client-id: OpenID Connect authentication is not "
-			 "implemented by pgkube; the OIDC flags are ignored");
 	if (cfg->authentication_config)
 		log_warn("--authentication-config: structured authentication configuration (JWT "
 			 "authenticators, anonymous conditions) is not implemented by pgkube; "
@@ -521,6 +519,8 @@ int authn_config_load(const struct config *cfg, char *err, size_t err_len)
 	validate_front_proxy(cfg, a, &e);
 	if (report_errors(&e, err, err_len) < 0)
 		goto fail;
+	if (oidc_config_load(cfg, &oidc_config, err, err_len) < 0)
+		goto fail;
 
 	/* Building the authenticators. */
 	a->audiences = split(cfg->api_audiences, ',');
@@ -562,5 +562,6 @@ void authn_config_free(void)
 		EVP_PKEY_free(a->keys[i].key);
 	free(a->keys);
 	EVP_PKEY_free(a->signing_key);
+	oidc_config_free(&oidc_config);
 	memset(a, 0, sizeof(*a));
 }

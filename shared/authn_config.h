@@ -12,10 +12,11 @@
  * --service-account-issuer and --service-account-key-file; pgkube runs
  * without them, with a warning, doing what it can without them (no key
  * files: no service-account tokens; no issuer: legacy tokens only, no
- * TokenRequest), so that older manifests keep starting. OIDC (--oidc-*,
- * --authentication-config) is not implemented: its flags are accepted and
- * a warning says they are ignored. The token webhook's kubeconfig is read
- * by shared/webhook_config.h.
+ * TokenRequest), so that older manifests keep starting. The legacy
+ * --oidc-* flags are read into oidc_config (shared/oidc.h);
+ * --authentication-config is not implemented: it is accepted and a
+ * warning says it is ignored. The token webhook's kubeconfig is read by
+ * shared/webhook_config.h.
  */
 #ifndef PGKUBE_AUTHN_CONFIG_H
 #define PGKUBE_AUTHN_CONFIG_H

@@ -167,7 +167,7 @@ static int read_pem(json_t *obj, const char *data_field, const char *file_field,
 }
 
 /* scheme://host[:port][/path][?query], https only. */
-static int split_server(struct webhook_config *c, char *err, size_t err_len)
+int webhook_config_split_server(struct webhook_config *c, char *err, size_t err_len)
 {
 	const char *p = c->server, *host, *host_end, *rest;
 
@@ -250,7 +250,7 @@ int webhook_config_parse(const char *text, size_t len, const char *dir, struct w
 		goto out;
 	}
 	out->server = xstrdup(server);
-	if (split_server(out, err, err_len) < 0)
+	if (webhook_config_split_server(out, err, err_len) < 0)
 		goto out;
 	if ((s = string_field(cluster, "tls-server-name")) && *s)
 		out->tls_server_name = xstrdup(s);

@@ -46,6 +46,9 @@ int webhook_config_parse(const char *text, size_t len, const char *dir, struct w
 			 char *err, size_t err_len);
 void webhook_config_free(struct webhook_config *c);
 
+/* Splits c->server (https only) into host, port and path; -1 with err. */
+int webhook_config_split_server(struct webhook_config *c, char *err, size_t err_len);
+
 /* Loads both files as the flags name them (disabled when a flag is absent). */
 int webhook_config_load(const struct config *cfg, char *err, size_t err_len);
 

@@ -2,7 +2,8 @@
  * authn_token.c - the token authenticators and their cache.
  *
  * One run authenticates one token: a small state machine that walks the
- * union (file, legacy service accounts, bound service accounts, bootstrap)
+ * union (file, legacy service accounts, bound service accounts, bootstrap,
+ * OpenID Connect)
  * and, where a validator needs an object, asks the store and resumes in
  * the store's callback. Everything a run allocates comes from the
  * caller's arena; the cache owns heap copies of what it keeps.
@@ -30,6 +31,7 @@
 #include "shared/jwt.h"
 #include "shared/timestamp.h"
 #include "shared/xalloc.h"
+#include "worker/authn_oidc.h"
 #include "worker/authn_webhook.h"
 #include "worker/event_loop.h"
 #include "worker/store.h"
@@ -314,7 +316,15 @@ static void cache_put(const unsigned char key[CACHE_KEY_BYTES],
 
 /* ---- one authentication ---- */
 
-enum step { STEP_FILE, STEP_LEGACY, STEP_BOUND, STEP_BOOTSTRAP, STEP_WEBHOOK, STEP_DONE };
+enum step {
+	STEP_FILE,
+	STEP_LEGACY,
+	STEP_BOUND,
+	STEP_BOOTSTRAP,
+	STEP_OIDC,
+	STEP_WEBHOOK,
+	STEP_DONE
+};
 
 struct ref {
 	const char *name, *uid; /* NULL: the claim is absent */
@@ -1077,6 +1087,23 @@ not_ours:
 	run_next(r);
 }
 
+/* ---- OpenID Connect (authn_oidc.c), audience-agnostic as upstream wraps it ---- */
+
+static bool oidc_step(struct token_run *r)
+{
+	const char *error = NULL;
+	struct user_info user;
+	int rc = authn_oidc_authenticate(r->a, r->token, &user, &error);
+
+	if (rc < 0)
+		add_error(r, error);
+	if (rc <= 0 || !agnostic_audiences(r))
+		return false;
+	r->res.user = user;
+	finish(r, true);
+	return true;
+}
+
 /* ---- the webhook (authn_webhook.c), last as upstream's union has it ---- */
 
 static void webhook_done(void *ctx, bool ok, const struct user_info *user, const char **audiences,
@@ -1128,6 +1155,10 @@ static void run_next(struct token_run *r)
 			if (authn_config.bootstrap && bootstrap_step(r))
 				return;
 			break;
+		case STEP_OIDC:
+			if (authn_oidc_configured() && oidc_step(r))
+				return;
+			break;
 		case STEP_WEBHOOK:
 			if (authn_webhook_configured() && webhook_step(r))
 				return;
@@ -1142,7 +1173,7 @@ static void run_next(struct token_run *r)
 bool authn_token_configured(void)
 {
 	return authn_config.has_token_file || authn_config.num_keys || authn_config.bootstrap ||
-	       authn_webhook_configured();
+	       authn_oidc_configured() || authn_webhook_configured();
 }
 
 void authn_token_authenticate(struct worker *w, struct arena *a, const char *token,

@@ -4,13 +4,13 @@
  * kube-apiserver's token authenticators, in its union's order
  * (pkg/kubeapiserver/authenticator/config.go): the static token file,
  * legacy (secret-based) service-account JWTs, bound service-account JWTs
- * (TokenRequest's), bootstrap tokens, then the token webhook
- * (worker/authn_webhook.h). The first that recognises the
- * token answers; errors of the others are gathered as Go's aggregate
- * would print them. Service-account and bootstrap tokens are checked
- * against the store (the service account, secret, pod or node still
- * there with the same uid), so an answer may come later, from the
- * worker's event loop.
+ * (TokenRequest's), bootstrap tokens, OpenID Connect
+ * (worker/authn_oidc.h), then the token webhook (worker/authn_webhook.h).
+ * The first that recognises the token answers; errors of the others are
+ * gathered as Go's aggregate would print them. Service-account and
+ * bootstrap tokens are checked against the store (the service account,
+ * secret, pod or node still there with the same uid), so an answer may
+ * come later, from the worker's event loop.
  *
  * Successes are cached per worker for 10 s, keyed by an HMAC of the token
  * and the audiences asked for (upstream: --token-success-cache-ttl 10s,

@@ -60,7 +60,8 @@ struct https_call {
 	struct buf request;
 	size_t written;
 	struct buf answer;
-	bool reused; /* on a connection an earlier call used */
+	bool reused;   /* on a connection an earlier call used */
+	char *get_url; /* a GET's URL for its errors; NULL: a POST to the client's URL */
 	uint64_t timer;
 	int64_t deadline;
 	https_done_fn fn;
@@ -76,6 +77,7 @@ struct https_client {
 	char *host_port; /* as Go prints the dial target */
 	char *url;
 	char *request_head; /* everything of the request but Content-Length and the body */
+	char *host;	    /* the Host header's value */
 	const char *verify_name;
 	bool verify_ip;
 	bool send_sni;
@@ -227,6 +229,10 @@ struct https_client *https_client_new(struct event_loop *loop, const struct webh
 	if (t->token)
 		buf_printf(&b, "Authorization: Bearer %s\r\n", t->token);
 	cl->request_head = xstrdup(b.data);
+	buf_reset(&b);
+	buf_printf(&b, "%s%s%s%s", ipv6 ? "[" : "", t->host, ipv6 ? "]" : "",
+		   explicit_port ? strrchr(cl->host_port, ':') : "");
+	cl->host = xstrdup(b.data);
 	buf_free(&b);
 	return cl;
 fail:
@@ -264,6 +270,7 @@ void https_client_free(struct https_client *cl)
 		event_loop_cancel(cl->loop, call->timer);
 		call->fn(call->ctx, &res);
 		buf_free(&call->request);
+		free(call->get_url);
 		buf_free(&call->answer);
 		free(call);
 	}
@@ -277,6 +284,7 @@ void https_client_free(struct https_client *cl)
 	free(cl->host_port);
 	free(cl->url);
 	free(cl->request_head);
+	free(cl->host);
 	free(cl);
 }
 
@@ -298,6 +306,7 @@ static void call_finish(struct https_call *call, const struct https_response *re
 	event_loop_cancel(call->cl->loop, call->timer);
 	call->fn(call->ctx, res);
 	buf_free(&call->request);
+	free(call->get_url);
 	buf_free(&call->answer);
 	free(call);
 }
@@ -311,7 +320,10 @@ static void call_fail(struct https_call *call, bool reset, const char *fmt, cons
 		conn_close(call->conn);
 		call->conn = NULL;
 	}
-	buf_printf(&msg, "Post \"%s\": ", call->cl->url);
+	if (call->get_url)
+		buf_printf(&msg, "Get \"%s\": ", call->get_url);
+	else
+		buf_printf(&msg, "Post \"%s\": ", call->cl->url);
 	buf_printf(&msg, fmt, detail);
 	res.error = msg.data;
 	call_finish(call, &res);
@@ -741,8 +753,18 @@ static void call_begin(struct event_loop *loop, void *ctx)
 	call_start(call, false);
 }
 
-void https_client_post(struct https_client *cl, const char *body, size_t len, int64_t timeout_ms,
-		       https_done_fn fn, void *ctx)
+static void call_queue(struct https_call *call)
+{
+	struct https_client *cl = call->cl;
+
+	call->next = cl->calls;
+	cl->calls = call;
+	/* Started from the loop, so that the callback never runs inside this call. */
+	call->timer = event_loop_timer(cl->loop, 0, call_begin, call);
+}
+
+static struct https_call *call_new(struct https_client *cl, int64_t timeout_ms, https_done_fn fn,
+				   void *ctx)
 {
 	struct https_call *call = xcalloc(1, sizeof(*call));
 
@@ -750,12 +772,35 @@ void https_client_post(struct https_client *cl, const char *body, size_t len, in
 	call->fn = fn;
 	call->ctx = ctx;
 	call->deadline = monotonic_ms() + timeout_ms;
+	return call;
+}
+
+void https_client_post(struct https_client *cl, const char *body, size_t len, int64_t timeout_ms,
+		       https_done_fn fn, void *ctx)
+{
+	struct https_call *call = call_new(cl, timeout_ms, fn, ctx);
+
 	buf_printf(&call->request, "%sContent-Length: %zu\r\n\r\n", cl->request_head, len);
 	buf_append(&call->request, body, len);
-	call->next = cl->calls;
-	cl->calls = call;
-	/* Started from the loop, so that the callback never runs inside this call. */
-	call->timer = event_loop_timer(cl->loop, 0, call_begin, call);
+	call_queue(call);
+}
+
+void https_client_get(struct https_client *cl, const char *path, int64_t timeout_ms,
+		      https_done_fn fn, void *ctx)
+{
+	struct https_call *call = call_new(cl, timeout_ms, fn, ctx);
+	struct buf url = {0};
+
+	buf_printf(&call->request,
+		   "GET %s HTTP/1.1\r\n"
+		   "Host: %s\r\n"
+		   "User-Agent: kube-apiserver/" PGKUBE_GIT_VERSION " (linux/amd64) kubernetes\r\n"
+		   "Accept: application/json\r\n\r\n",
+		   path, cl->host);
+	buf_printf(&url, "https://%s%s", cl->host, path);
+	call->get_url = xstrdup(url.data);
+	buf_free(&url);
+	call_queue(call);
 }
 
 /* ---- upstream's webhook retries ---- */

@@ -58,6 +58,10 @@ void https_client_post(struct https_client *cl, const char *body, size_t len, in
 void https_client_post_webhook(struct https_client *cl, const char *body, size_t len,
 			       https_done_fn fn, void *ctx);
 
+/* GETs path (with its query) from the target's host, without a client timeout in the URL. */
+void https_client_get(struct https_client *cl, const char *path, int64_t timeout_ms,
+		      https_done_fn fn, void *ctx);
+
 /* The URL calls go to, as Go prints it in errors ("https://h:p/path?timeout=30s"). */
 const char *https_client_url(const struct https_client *cl);
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "shared/log.h"
+#include "worker/authn_oidc.h"
 #include "worker/authn_webhook.h"
 #include "worker/authz.h"
 #include "worker/watch.h"
@@ -133,6 +134,7 @@ void worker_main(const struct config *cfg, int listen_fd, SSL_CTX *ssl_ctx, int 
 	w.watch = watch_hub_new(&w);
 	w.authz = authz_new(&w); /* loads the RBAC cache: before the loop serves */
 	authn_webhook_start(w.loop);
+	authn_oidc_start(w.loop);
 	event_loop_timer(w.loop, 1000, worker_tick, &w);
 	if (LOG_V(1))
 		log_info("worker %d started", index);
