@@ -39,6 +39,7 @@ status=0
 	--client-ca-file=var/pki/ca.crt \
 	--authorization-mode=Node,RBAC \
 	--allow-privileged=true \
+	--service-cluster-ip-range=10.96.0.0/12 \
 	--enable-admission-plugins=NodeRestriction \
 	--service-account-key-file=var/pki/sa.pub \
 	--service-account-signing-key-file=var/pki/sa.key \
