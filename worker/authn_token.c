@@ -48,7 +48,7 @@
 
 #define CACHE_SLOTS	1024
 #define CACHE_TTL_MS	10000 /* --token-success-cache-ttl's default */
-#define CACHE_KEY_BYTES 32
+#define CACHE_KEY_BYTES AUTHN_TOKEN_KEY_BYTES
 
 /* ---- small helpers ---- */
 
@@ -184,7 +184,6 @@ struct cache_entry {
 };
 
 static struct cache_entry *cache;
-static unsigned char cache_secret[32];
 
 static void cache_entry_clear(struct cache_entry *e)
 {
@@ -214,28 +213,37 @@ void authn_token_cache_clear(void)
 		cache_entry_clear(&cache[i]);
 }
 
-/* HMAC(secret, audiences, token): the token itself is never kept. */
-static void cache_key(const char *token, const char *const *target, size_t num_target,
-		      bool targeted, unsigned char out[CACHE_KEY_BYTES])
+void authn_token_cache_key(const char *token, const char *const *target, size_t num_target,
+			   bool targeted, unsigned char out[AUTHN_TOKEN_KEY_BYTES])
 {
+	static unsigned char secret[32];
+	static bool secret_made;
 	struct buf msg = {0};
 	unsigned int len = 0;
 
-	if (!cache) {
-		cache = xcalloc(CACHE_SLOTS, sizeof(*cache));
-		if (RAND_bytes(cache_secret, sizeof(cache_secret)) != 1)
+	if (!secret_made) {
+		if (RAND_bytes(secret, sizeof(secret)) != 1)
 			abort();
+		secret_made = true;
 	}
 	buf_append(&msg, targeted ? "T" : "F", 1);
 	for (size_t i = 0; i < num_target; i++)
 		buf_append(&msg, target[i], strlen(target[i]) + 1);
 	buf_append(&msg, "\n", 1);
 	buf_append_str(&msg, token);
-	if (!HMAC(EVP_sha256(), cache_secret, sizeof(cache_secret), (unsigned char *)msg.data,
-		  msg.len, out, &len))
+	if (!HMAC(EVP_sha256(), secret, sizeof(secret), (unsigned char *)msg.data, msg.len, out,
+		  &len))
 		abort();
 	OPENSSL_cleanse(msg.data, msg.cap);
 	buf_free(&msg);
+}
+
+static void cache_key(const char *token, const char *const *target, size_t num_target,
+		      bool targeted, unsigned char out[CACHE_KEY_BYTES])
+{
+	if (!cache)
+		cache = xcalloc(CACHE_SLOTS, sizeof(*cache));
+	authn_token_cache_key(token, target, num_target, targeted, out);
 }
 
 static struct cache_entry *cache_slot(const unsigned char key[CACHE_KEY_BYTES])

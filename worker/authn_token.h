@@ -62,6 +62,15 @@ const char *authn_aggregate(struct arena *a, const char *const *errors, size_t n
 /* Go's %q of a string list, as error messages print audiences: ["a" "b"]. */
 const char *authn_quote_list(struct arena *a, const char *const *items, size_t n);
 
+#define AUTHN_TOKEN_KEY_BYTES 32
+/*
+ * The key a token's cached outcome is kept under: an HMAC, with a secret
+ * made once per process, of the token and the audiences (target, n) asked
+ * for, so that no cache holds a token itself.
+ */
+void authn_token_cache_key(const char *token, const char *const *target, size_t n, bool targeted,
+			   unsigned char out[AUTHN_TOKEN_KEY_BYTES]);
+
 /* Drops the cached successes (tests, benchmarks). */
 void authn_token_cache_clear(void);
 

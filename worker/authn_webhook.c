@@ -14,14 +14,12 @@
 
 #include <jansson.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "shared/authn_config.h"
 #include "shared/gojson.h"
+#include "worker/authn_token.h"
 #include "shared/log.h"
 #include "shared/webhook_config.h"
 #include "shared/xalloc.h"
@@ -29,7 +27,7 @@
 #include "worker/worker.h"
 
 #define CACHE_SLOTS	     512
-#define KEY_BYTES	     32
+#define KEY_BYTES	     AUTHN_TOKEN_KEY_BYTES
 #define AUTHENTICATION_GROUP "authentication.k8s.io"
 
 struct cache_entry {
@@ -40,8 +38,6 @@ struct cache_entry {
 
 static struct https_client *client;
 static struct cache_entry cache[CACHE_SLOTS];
-static unsigned char cache_secret[32];
-static bool cache_ready;
 
 bool authn_webhook_configured(void)
 {
@@ -72,29 +68,6 @@ void authn_webhook_review(const char *token, const char *const *audiences, size_
 }
 
 /* ---- the cache ---- */
-
-static void cache_key(const char *token, const char *const *target, size_t n, bool targeted,
-		      unsigned char out[KEY_BYTES])
-{
-	struct buf msg = {0};
-	unsigned int len = 0;
-
-	if (!cache_ready) {
-		if (RAND_bytes(cache_secret, sizeof(cache_secret)) != 1)
-			abort();
-		cache_ready = true;
-	}
-	buf_append(&msg, targeted ? "T" : "F", 1);
-	for (size_t i = 0; i < n; i++)
-		buf_append(&msg, target[i], strlen(target[i]) + 1);
-	buf_append(&msg, "\n", 1);
-	buf_append_str(&msg, token);
-	if (!HMAC(EVP_sha256(), cache_secret, sizeof(cache_secret), (unsigned char *)msg.data,
-		  msg.len, out, &len))
-		abort();
-	OPENSSL_cleanse(msg.data, msg.cap);
-	buf_free(&msg);
-}
 
 static struct cache_entry *cache_slot(const unsigned char key[KEY_BYTES])
 {
@@ -291,7 +264,7 @@ void authn_webhook_authenticate(struct worker *w, struct arena *a, const char *t
 
 	(void)w;
 	*rc = (struct review_call){a, target, num_target, targeted, {0}, fn, ctx};
-	cache_key(token, target, num_target, targeted, rc->key);
+	authn_token_cache_key(token, target, num_target, targeted, rc->key);
 	e = cache_slot(rc->key);
 	if (e->expires_ms && CRYPTO_memcmp(e->key, rc->key, KEY_BYTES) == 0) {
 		if (monotonic_ms() < e->expires_ms) {
